@@ -1,0 +1,122 @@
+"""Demo data: a small property office with its departments, one person per role and a few
+dozen residents, so that a first run shows a working front desk."""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from frontdesk.accounts.models import Department, Duty, Shift, Staff
+from frontdesk.accounts.roles import Role
+from frontdesk.accounts.services import MembershipSpec, create_staff
+from frontdesk.core import clock
+from frontdesk.customers.models import Customer, Residence
+from frontdesk.customers.services import ContactInput, ResidenceInput, create_customer
+
+DEMO_PASSWORD = "frontdesk-demo"
+
+DEPARTMENTS = [
+    ("service", "客服部", "0755-8888 1000"),
+    ("engineering", "工程部", "0755-8888 1001"),
+    ("security", "保安部", "0755-8888 1002"),
+    ("cleaning", "保洁部", "0755-8888 1003"),
+    ("admin", "行政部", "0755-8888 1004"),
+    ("finance", "财务部", "0755-8888 1005"),
+]
+
+# username, full name, staff number, department code, role
+STAFF = [
+    ("admin", "系统管理员", "A001", "admin", Role.ADMINISTRATOR),
+    ("gm", "王建国", "M001", "admin", Role.GENERAL_MANAGER),
+    ("manager", "李秀英", "M002", "service", Role.CS_MANAGER),
+    ("supervisor", "陈静", "S001", "service", Role.SUPERVISOR),
+    ("frontdesk", "张敏", "F001", "service", Role.REPRESENTATIVE),
+    ("frontdesk2", "刘洋", "F002", "service", Role.REPRESENTATIVE),
+    ("specialist", "杨帆", "F003", "service", Role.SPECIALIST),
+    ("visits", "赵丽", "V001", "service", Role.RETURN_VISIT_SPECIALIST),
+    ("qa", "孙伟", "Q001", "service", Role.QA_INSPECTOR),
+    ("analyst", "周婷", "D001", "service", Role.DATA_ANALYST),
+    ("engineer", "吴强", "E001", "engineering", Role.DEPARTMENT_HEAD),
+    ("plumber", "郑师傅", "E002", "engineering", Role.DEPARTMENT_WORKER),
+    ("security", "冯刚", "B001", "security", Role.DEPARTMENT_HEAD),
+    ("cleaner", "何芳", "C001", "cleaning", Role.DEPARTMENT_HEAD),
+]
+
+SHIFTS = [("早班", datetime.time(8), datetime.time(16)), ("中班", datetime.time(16), datetime.time(0)), ("夜班", datetime.time(0), datetime.time(8))]
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "文", "华", "建华", "玉兰", "志强", "海燕", "晓明"]
+TRADITIONAL = ["張偉", "陳麗華", "黃志強", "劉曉明"]
+ORGANISATIONS = ["深圳市海岸科技有限公司", "南山区幸福幼儿园", "顺丰速运(园区站)"]
+MOBILE_PREFIXES = ["135", "136", "137", "138", "139", "150", "151", "158", "159", "177", "186", "187", "188", "189"]
+TAGS = ["业主委员会", "VIP", "老人独居", "装修中", "欠费提醒"]
+
+
+def database_is_empty() -> bool:
+    return not Staff.objects.exists()
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """The demo accounts still present with the demo password, for `serve` to print."""
+    staff = Staff.objects.filter(username__in=[s[0] for s in STAFF], is_active=True).prefetch_related("memberships")
+    logins = []
+    for person in staff:
+        if person.check_password(DEMO_PASSWORD):
+            role = person.memberships.all()[0].get_role_display() if person.memberships.all() else ""
+            logins.append((person.username, person.full_name, str(role)))
+    return logins
+
+
+@transaction.atomic
+def load_demo(customers: int = 60, seed: int = 2026) -> None:
+    rng = random.Random(seed)
+    departments = {code: Department.objects.create(code=code, name=name, phone=phone) for code, name, phone in DEPARTMENTS}
+    staff = {}
+    for username, full_name, number, dept, role in STAFF:
+        staff[username] = create_staff(
+            None,
+            username=username,
+            full_name=full_name,
+            employee_number=number,
+            password=DEMO_PASSWORD,
+            phone=f"1380013{number[-3:]:0>4}",
+            memberships=[MembershipSpec(departments[dept].id, role)],
+            check_password_strength=False,
+        )
+    staff["admin"].is_superuser = staff["admin"].is_staff = True
+    staff["admin"].save(update_fields=["is_superuser", "is_staff"])
+
+    today = clock.today()
+    service_shifts = [Shift.objects.create(department=departments["service"], name=n, starts_at=s, ends_at=e) for n, s, e in SHIFTS]
+    rota = ["frontdesk", "frontdesk2", "specialist"]
+    for day in range(-1, 30):
+        date = today + datetime.timedelta(days=day)
+        for i, shift in enumerate(service_shifts):
+            Duty.objects.create(staff=staff[rota[(i + day) % 3]], shift=shift, date=date)
+    engineering_day = Shift.objects.create(department=departments["engineering"], name="白班", starts_at=datetime.time(8), ends_at=datetime.time(20))
+    for day in range(-1, 30):
+        Duty.objects.create(staff=staff["plumber"], shift=engineering_day, date=today + datetime.timedelta(days=day))
+
+    names = TRADITIONAL + [rng.choice(SURNAMES) + rng.choice(GIVEN) for _i in range(customers - len(TRADITIONAL) - len(ORGANISATIONS))]
+    for i, name in enumerate(names):
+        building, entrance = rng.randint(1, 6), rng.randint(1, 3)
+        room = f"{rng.randint(1, 18)}{rng.randint(1, 4):02d}"
+        contacts = [ContactInput("phone", f"{rng.choice(MOBILE_PREFIXES)}{rng.randint(10000000, 99999999)}", _("mobile"))]
+        if i % 5 == 0:
+            contacts.append(ContactInput("phone", f"0755-2{rng.randint(1000000, 9999999)}", _("home")))
+        create_customer(
+            staff["frontdesk"],
+            name=name,
+            contacts=contacts,
+            residences=[ResidenceInput(str(building), room, str(entrance), rng.choice(list(Residence.Relation.values)))],
+            tags=[rng.choice(TAGS)] if i % 4 == 0 else [],
+        )
+    for name in ORGANISATIONS:
+        create_customer(
+            staff["frontdesk"],
+            name=name,
+            kind=Customer.Kind.ORGANISATION,
+            contacts=[ContactInput("phone", f"0755-8{rng.randint(1000000, 9999999)}", _("office"))],
+            residences=[ResidenceInput("商业街", f"{rng.randint(1, 30):02d}")],
+        )

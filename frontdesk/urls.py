@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from frontdesk.core import views as core_views
+from frontdesk.core.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    # Anything else under /api/ answers in the API's error shape, not with an HTML page.
+    re_path(r"^api/", core_views.api_not_found),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("frontdesk.accounts.urls")),
+    path("customers/", include("frontdesk.customers.urls")),
+    path("", core_views.dashboard, name="dashboard"),
+]

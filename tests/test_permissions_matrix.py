@@ -1,0 +1,189 @@
+"""Who may call what: one table with a row for every operation of the API, checked for every
+persona. An operation in the OpenAPI document without a row here fails the suite, so a new
+endpoint cannot ship without a decided rule.
+
+Each request is a real, valid one (the database is rolled back after each case): the
+permission checks live in the services, after the request is parsed, so an invalid body
+would be refused with 422 before the permission was ever asked.
+
+    allowed: the status is neither 401 nor 403 (and not 404: the object is visible)
+    hidden:  404 — the actor may use the operation, but the object is outside their
+             department's scope (or is someone else's token), so it does not exist for them
+    anyone else: 403 with code "forbidden"
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from frontdesk.accounts.models import Department
+from frontdesk.accounts.services import create_token
+from frontdesk.core.api import api as ninja_api
+from frontdesk.customers.services import ContactInput, create_customer
+from tests.conftest import PERSONAS, json_of
+
+EVERYONE = frozenset(p[0] for p in PERSONAS)
+DEPARTMENT_ROLES = frozenset({"eng_head", "plumber", "guard"})
+STAFF_MANAGERS = frozenset({"manager", "gm", "admin"})
+VIEW_CUSTOMERS = frozenset({"rep", "specialist", "visits", "supervisor", "manager", "gm", "qa", "analyst", "admin"})
+EDIT_CUSTOMERS = frozenset({"rep", "specialist", "supervisor", "manager", "gm", "admin"})
+MERGE_CUSTOMERS = frozenset({"supervisor", "manager", "gm", "admin"})
+TOKEN_USERS = EVERYONE - {"plumber", "guard"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset
+    hidden: frozenset = frozenset()  # 404 for these: see the module's docstring
+    query: dict = field(default_factory=dict)
+    body: dict | None = None
+    why: str = ""
+
+
+# Path ids: {department_id} is engineering, {staff_id} the plumber (of engineering),
+# {customer_id} a customer, {token_id} the manager's own token. Bodies are valid requests.
+RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/me"): Rule(EVERYONE),
+    ("GET", "/api/v1/departments"): Rule(EVERYONE, why="department roles get their own department only"),
+    ("POST", "/api/v1/departments"): Rule(STAFF_MANAGERS, body={"code": "cleaning", "name": "保洁部"}),
+    ("GET", "/api/v1/departments/{department_id}"): Rule(EVERYONE - {"guard"}, hidden=frozenset({"guard"})),
+    ("PATCH", "/api/v1/departments/{department_id}"): Rule(STAFF_MANAGERS, body={"version": 1, "phone": "0755-8888 1001"}),
+    ("DELETE", "/api/v1/departments/{department_id}"): Rule(
+        STAFF_MANAGERS, why="engineering has staff, so managers get 422; the right is what is checked"
+    ),
+    ("GET", "/api/v1/staff"): Rule(EVERYONE, why="department roles get their colleagues only"),
+    ("POST", "/api/v1/staff"): Rule(
+        STAFF_MANAGERS,
+        body={"username": "li", "full_name": "李四", "employee_number": "F010", "password": "a-long-pass-phrase-7"},
+    ),
+    ("GET", "/api/v1/staff/{staff_id}"): Rule(EVERYONE - {"guard"}, hidden=frozenset({"guard"})),
+    ("PATCH", "/api/v1/staff/{staff_id}"): Rule(STAFF_MANAGERS, body={"version": 1, "phone": "13900139000"}),
+    ("DELETE", "/api/v1/staff/{staff_id}"): Rule(STAFF_MANAGERS, query={"version": 1}),
+    ("GET", "/api/v1/on-duty"): Rule(EVERYONE),
+    ("GET", "/api/v1/tokens"): Rule(TOKEN_USERS, why="only staff managers see other people's tokens"),
+    ("POST", "/api/v1/tokens"): Rule(TOKEN_USERS, body={"name": "脚本"}),
+    ("DELETE", "/api/v1/tokens/{token_id}"): Rule(
+        STAFF_MANAGERS, hidden=TOKEN_USERS - STAFF_MANAGERS, why="someone else's token does not exist for them"
+    ),
+    ("GET", "/api/v1/customers"): Rule(VIEW_CUSTOMERS),
+    ("POST", "/api/v1/customers"): Rule(EDIT_CUSTOMERS, body={"name": "王五"}),
+    ("GET", "/api/v1/customers/{customer_id}"): Rule(VIEW_CUSTOMERS),
+    ("PATCH", "/api/v1/customers/{customer_id}"): Rule(EDIT_CUSTOMERS, body={"version": 1, "remarks": "已核实"}),
+    ("DELETE", "/api/v1/customers/{customer_id}"): Rule(frozenset({"admin"}), query={"version": 1}),
+    ("POST", "/api/v1/customers/{customer_id}/notes"): Rule(EDIT_CUSTOMERS, body={"text": "来电"}),
+    ("POST", "/api/v1/customers/{customer_id}/merge"): Rule(MERGE_CUSTOMERS, body={"duplicate_id": "{duplicate_id}"}),
+}
+
+
+def openapi_operations() -> set[tuple[str, str]]:
+    paths = ninja_api.get_openapi_schema()["paths"]
+    return {(method.upper(), path) for path, operations in paths.items() for method in operations}
+
+
+def test_every_operation_in_the_openapi_document_has_a_rule():
+    missing = openapi_operations() - set(RULES)
+    assert not missing, f"add a row to RULES for: {sorted(missing)}"
+
+
+def test_every_rule_names_an_operation_that_exists():
+    stale = set(RULES) - openapi_operations()
+    assert not stale, f"RULES has rows for operations the API no longer has: {sorted(stale)}"
+
+
+def test_every_rule_is_consistent():
+    for operation, rule in RULES.items():
+        assert rule.allowed <= EVERYONE and rule.hidden <= EVERYONE, operation
+        assert not rule.allowed & rule.hidden, operation
+
+
+@pytest.fixture
+def targets(people):
+    duplicate = create_customer(people.rep, name="張三", contacts=[ContactInput("phone", "13900139000")])
+    customer = create_customer(people.rep, name="张三", contacts=[ContactInput("phone", "13800138000")])
+    token, _raw = create_token(people.manager, name="manager's")
+    return {
+        "department_id": people.engineering.id,
+        "staff_id": people.plumber.id,
+        "customer_id": customer.id,
+        "duplicate_id": duplicate.id,
+        "token_id": token.id,
+    }
+
+
+def _fill(value, targets):
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return targets[value[1:-1]]
+    return value
+
+
+def call(client, method, path, rule, targets):
+    url = path.format(**targets)
+    if rule.query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in rule.query.items())
+    kwargs = {}
+    if rule.body is not None:
+        kwargs = {"data": {k: _fill(v, targets) for k, v in rule.body.items()}, "content_type": "application/json"}
+    return getattr(client, method.lower())(url, **kwargs)
+
+
+def verdict(persona, rule, response) -> str | None:
+    """What is wrong with `response` for `persona`, or None."""
+    status = response.status_code
+    if persona in rule.allowed:
+        if status in (401, 403, 404) or status >= 500:
+            return f"expected allowed, got {status} {response.content[:200]!r}"
+    elif persona in rule.hidden:
+        if status != 404 or json_of(response)["code"] != "not_found":
+            return f"expected 404 not_found, got {status}"
+    elif status != 403 or json_of(response)["code"] != "forbidden":
+        return f"expected 403 forbidden, got {status} {response.content[:200]!r}"
+    return None
+
+
+@pytest.mark.parametrize("method, path", sorted(RULES), ids=lambda v: v.removeprefix("/api/v1"))
+def test_permission_matrix(people, api, targets, method, path):
+    rule = RULES[(method, path)]
+    clients = {persona: api(getattr(people, persona)) for persona in sorted(EVERYONE)}
+    wrong = {}
+    for persona, client in clients.items():
+        # Every persona meets the same data: each request's writes are rolled back after it.
+        with transaction.atomic():
+            response = call(client, method, path, rule, targets)
+            transaction.set_rollback(True)
+        problem = verdict(persona, rule, response)
+        if problem:
+            wrong[persona] = problem
+    assert not wrong, f"{method} {path}: " + "; ".join(f"{p}: {w}" for p, w in wrong.items())
+
+
+def test_a_refused_write_changes_nothing(people, api, targets):
+    """The matrix checks statuses; this checks that a 403 really wrote nothing."""
+    before = Department.objects.get(id=targets["department_id"]).phone
+    api(people.plumber).patch(
+        f"/api/v1/departments/{targets['department_id']}", {"version": 1, "phone": "110"}, content_type="application/json"
+    )
+    assert Department.objects.get(id=targets["department_id"]).phone == before
+
+
+@pytest.mark.parametrize("method, path", sorted(RULES))
+def test_every_operation_needs_credentials(db, method, path):
+    url = path.format(department_id=1, staff_id=1, customer_id=1, token_id=1) + "?version=1"
+    client = Client(enforce_csrf_checks=True)
+    kwargs = {"data": {}, "content_type": "application/json"} if method in ("POST", "PATCH") else {}
+    response = getattr(client, method.lower())(url, **kwargs)
+    assert response.status_code == 401
+    assert json_of(response)["code"] == "unauthenticated"
+
+
+def test_department_scope_shows_in_lists(people, api, targets):
+    staff = {s["username"] for s in json_of(api(people.guard).get("/api/v1/staff"))["items"]}
+    assert staff == {"guard"}
+    departments = [d["id"] for d in json_of(api(people.guard).get("/api/v1/departments"))["items"]]
+    assert departments == [people.security.id]
+    tokens = {t["staff_id"] for t in json_of(api(people.rep).get("/api/v1/tokens"))}
+    assert tokens == {people.rep.id}
+    all_tokens = {t["staff_id"] for t in json_of(api(people.manager).get("/api/v1/tokens"))}
+    assert {people.rep.id, people.manager.id} <= all_tokens
+
