@@ -1,0 +1,258 @@
+"""Work-order operations: the only code that changes work orders (timers.py applies breaches).
+
+Each operation checks who may do it (roles from the procedure, departments from the actor's
+memberships), validates everything before writing, then writes in one transaction: the order,
+its timers, notifications and exactly one case-log event for the action.
+
+Concurrency: an action carries the version the client saw. The write begins with
+`UPDATE ... SET version=version+1 WHERE id=? AND version=?`; if no row changed, someone else
+acted first and the action is refused with StaleVersion. So two people pressing "accept" at
+once give one acceptance.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from frontdesk.accounts.models import Department, Staff
+from frontdesk.accounts.roles import SEES_ALL_DEPARTMENTS, Role
+from frontdesk.core import clock
+from frontdesk.core.changes import claim_version
+from frontdesk.core.errors import InvalidInput, NotFound, PermissionDenied, StaleVersion, field_error
+from frontdesk.customers.models import Customer
+from frontdesk.workorders.choices import Channel, Complexity, Priority
+from frontdesk.workorders.effects import append_event, apply_effects
+from frontdesk.workorders.fieldtypes import clean_fields
+from frontdesk.workorders.models import Notification, NumberSequence, WorkOrder
+from frontdesk.workorders.procedure import ActionSpec, Procedure
+from frontdesk.workorders.timers import start_timers, stop_timers
+from frontdesk.workorders.versions import current_procedure, procedure_of, version_row
+
+NOTE_MAX = 2000
+
+# --- who may see and act -----------------------------------------------------------------
+
+
+def visible_orders(actor: Staff):
+    """The orders the actor may see: all of them for front-office roles and managers, the
+    orders of their own departments (and those they recorded) for department staff."""
+    if actor is None or not actor.is_authenticated or not actor.roles:
+        raise PermissionDenied()
+    orders = WorkOrder.objects.all()
+    if not actor.sees_all_departments:
+        orders = orders.filter(Q(department_id__in=actor.own_department_ids) | Q(created_by=actor))
+    return orders
+
+
+def get_order(actor: Staff, order_id: int) -> WorkOrder:
+    order = (
+        visible_orders(actor)
+        .select_related("procedure_version")
+        .defer("procedure_version__definition")
+        .filter(id=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound(_("No such work order."))
+    return order
+
+
+def acting_roles(actor: Staff, department_id: int | None) -> frozenset[str]:
+    """The roles the actor holds for an order of `department_id`: a front-office or manager
+    role counts for every order; a department role only in that department."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return frozenset()
+    roles = {
+        membership.role
+        for membership in actor.memberships.all()
+        if membership.role in SEES_ALL_DEPARTMENTS or membership.department_id == department_id
+    }
+    if actor.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    return frozenset(roles)
+
+
+def allowed_actions(order: WorkOrder, actor: Staff) -> list[ActionSpec]:
+    """The actions the actor may take on the order in its present state, in the procedure's order."""
+    procedure = procedure_of(order)
+    roles = acting_roles(actor, order.department_id)
+    return [
+        action
+        for action in procedure.actions.values()
+        if order.state in action.from_states and roles.intersection(action.roles)
+    ]
+
+
+# --- intake ------------------------------------------------------------------------------
+
+
+def create_work_order(
+    actor: Staff,
+    service_type: str,
+    *,
+    fields: dict | None = None,
+    customer_id: int | None = None,
+    priority: str = Priority.NORMAL,
+    complexity: str = Complexity.SIMPLE,
+    channel: str = Channel.PHONE,
+    department_id: int | None = None,
+    note: str = "",
+) -> WorkOrder:
+    """Record a new order of `service_type` with the fields its intake asks for."""
+    procedure = current_procedure(service_type)
+    if procedure is None:
+        raise field_error("service_type", _("Unknown service type “%(key)s”.") % {"key": str(service_type)[:40]})
+    if actor is None or not actor.is_authenticated or not actor.roles.intersection(procedure.intake.roles):
+        raise PermissionDenied()
+    _check_classification(priority=priority, complexity=complexity, channel=channel)
+    if customer_id is not None and not Customer.objects.filter(id=customer_id, merged_into__isnull=True).exists():
+        raise field_error("customer_id", _("No such customer in the archive."))
+    if department_id is not None and not Department.objects.filter(id=department_id, is_active=True).exists():
+        raise field_error("department_id", _("No such active department."))
+    cleaned = clean_fields(procedure, procedure.intake, fields)
+    note = _clean_note(note)
+
+    now = clock.now()
+    with transaction.atomic():
+        order = WorkOrder(
+            number=_next_number(procedure.prefix, now),
+            service_type=procedure.key,
+            procedure_version=version_row(procedure),
+            state=procedure.initial,
+            customer_id=customer_id,
+            department_id=department_id,
+            priority=priority,
+            complexity=complexity,
+            channel=channel,
+            created_by=actor,
+            created_at=now,
+        )
+        _carry_out(order, procedure, procedure.intake, actor=actor, fields=cleaned, note=note, at=now)
+    return order
+
+
+def _check_classification(**values) -> None:
+    errors = {}
+    for name, choices in (("priority", Priority), ("complexity", Complexity), ("channel", Channel)):
+        if values[name] not in choices.values:
+            errors[name] = [
+                _("Choose one of: %(options)s.") % {"options": "、".join(str(label) for label in choices.labels)}
+            ]
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+def _next_number(prefix: str, at) -> str:
+    """TS-20261123-0001: the prefix, the local date, and a counter per prefix and day."""
+    day = timezone.localdate(at)
+    sequence = NumberSequence.objects.filter(prefix=prefix, day=day)
+    if not sequence.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                NumberSequence.objects.create(prefix=prefix, day=day, last=1)
+        except IntegrityError:  # the day's first two intakes arrived together
+            sequence.update(last=F("last") + 1)
+    last = sequence.values_list("last", flat=True).get()
+    return f"{prefix}-{day:%Y%m%d}-{last:04d}"
+
+
+# --- actions -----------------------------------------------------------------------------
+
+
+def take_action(
+    actor: Staff, order_id: int, action: str, *, version: int, fields: dict | None = None, note: str = ""
+) -> WorkOrder:
+    """Take `action` on the order, as the client saw it at `version`."""
+    order = get_order(actor, order_id)
+    procedure = procedure_of(order)
+    spec = procedure.actions.get(action)
+    if spec is None:
+        raise field_error("action", _("This service type has no action “%(action)s”.") % {"action": str(action)[:40]})
+    if not acting_roles(actor, order.department_id).intersection(spec.roles):
+        raise PermissionDenied()
+    if version != order.version:
+        raise StaleVersion()
+    if order.state not in spec.from_states:
+        raise InvalidInput(
+            _("This work order is now “%(state)s”, so “%(action)s” cannot be taken.")
+            % {"state": procedure.states[order.state].name.get(), "action": spec.name.get()}
+        )
+    cleaned = clean_fields(procedure, spec, fields)
+    note = _clean_note(note)
+
+    now = clock.now()
+    with transaction.atomic():
+        claim_version(WorkOrder, order.id, version)  # StaleVersion if someone acted first
+        # The row is ours now; read what a breach may have changed since we loaded it.
+        order.refresh_from_db(fields=["state", "fields", "department", "assignee", "escalated", "version"])
+        _carry_out(order, procedure, spec, actor=actor, fields=cleaned, note=note, at=now)
+    return order
+
+
+def _carry_out(
+    order: WorkOrder, procedure: Procedure, action: ActionSpec, *, actor, fields: dict, note: str, at
+) -> None:
+    """Apply a validated action to the order. Runs inside the caller's transaction, with the
+    order's row claimed (or, at intake, not yet visible to anyone)."""
+    creating = order.pk is None
+    from_state = "" if creating else order.state
+    to_state = action.target(order.state)
+    if not creating:
+        # Timers first, while the order is still in the state in which they ran: one found late
+        # records its breach before this action's entry in the case log.
+        if action.stops:
+            stop_timers(order, procedure, at=at, names=action.stops)
+        if procedure.is_final(to_state):
+            stop_timers(order, procedure, at=at)
+    order.fields = {**order.fields, **fields}
+    order.state = to_state
+    notifications = apply_effects(order, procedure, action.effects, actor=actor, action_name=action.name, at=at)
+    order.updated_at = at
+    if creating:
+        order.save()
+    else:
+        order.save(update_fields=["state", "fields", "department", "assignee", "escalated", "updated_at"])
+    Notification.objects.bulk_create(notifications)
+    append_event(
+        order, at=at, actor=actor, action=action.key, from_state=from_state, to_state=to_state, fields=fields, note=note
+    )
+    start_timers(order, procedure, action.starts, at=at)
+
+
+def _clean_note(note) -> str:
+    if note is None:
+        return ""
+    if not isinstance(note, str):
+        raise field_error("note", _("Enter text."))
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise field_error(
+            "note",
+            _("Keep this under %(limit)d characters (it has %(length)d).") % {"limit": NOTE_MAX, "length": len(note)},
+        )
+    return note
+
+
+# --- notifications -----------------------------------------------------------------------
+
+
+def notifications_for(staff: Staff):
+    """Notifications addressed to the person, to a role they hold anywhere (site-wide ones),
+    or to a role they hold in the department named (department ones). Newest first."""
+    if staff is None or not staff.is_authenticated:
+        raise PermissionDenied()
+    addressed = Q(recipient=staff) | Q(role__in=staff.roles, department__isnull=True)
+    for role, department_id in staff.memberships.values_list("role", "department_id"):
+        addressed |= Q(role=role, department_id=department_id)
+    return Notification.objects.filter(addressed).select_related("order")
+
+
+def mark_notification_read(staff: Staff, notification_id: int) -> Notification:
+    notification = notifications_for(staff).filter(id=notification_id).first()
+    if notification is None:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        notification.save(update_fields=["read_at"])
+    return notification

@@ -1,0 +1,164 @@
+"""The timer sweep, and limits counted in working time (Chinese public holidays and make-up
+working days from chinese_calendar)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from frontdesk.core import jobs
+from frontdesk.workorders import loader, timers
+from frontdesk.workorders.loader import parse_definition
+from frontdesk.workorders.models import Timer
+from frontdesk.workorders.timers import sweep_due_timers
+from frontdesk.workorders.working_time import add_working_minutes, is_working_day
+from tests.conftest import SHANGHAI
+from tests.workorders.helpers import act, actions_logged, at, complaint
+from tests.workorders.test_loader import minimal, names
+
+
+def local(year, month, day, hour, minute=0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+# --- the sweep ---------------------------------------------------------------------------
+
+
+def test_the_sweep_is_a_worker_job(people, clock):
+    assert jobs.JOBS["sweep_timers"] is sweep_due_timers
+    act(people.rep, complaint(people.rep), "dispatch", {"department": people.engineering.id})
+    clock.move_to(at(9, 30))
+    # Called as the worker calls it (no arguments). Not through run_jobs_once, whose
+    # close_old_connections() closes the test's transaction on PostgreSQL.
+    assert jobs.JOBS["sweep_timers"]() == 1
+    assert jobs.JOBS["sweep_timers"]() == 0
+
+
+def test_the_sweep_takes_the_earliest_first_and_stops_at_its_limit(people, clock):
+    orders = []
+    for minute in (10, 0, 5):
+        clock.move_to(at(9, minute))
+        orders.append(act(people.rep, complaint(people.rep), "dispatch", {"department": people.engineering.id}))
+    clock.move_to(at(10, 0))
+    assert sweep_due_timers(limit=2) == 2
+    assert [o.number for o in orders if Timer.objects.get(order=o).state == "breached"] == [
+        orders[1].number,
+        orders[2].number,
+    ]
+    assert sweep_due_timers(limit=2) == 1
+
+
+def test_the_sweep_ignores_what_is_not_yet_due(people, clock):
+    act(people.rep, complaint(people.rep), "dispatch", {"department": people.engineering.id})
+    assert sweep_due_timers(now=at(9, 14)) == 0
+    assert sweep_due_timers(now=at(9, 15)) == 1
+
+
+def test_one_failing_breach_does_not_stop_the_others(people, clock, monkeypatch):
+    first = act(people.rep, complaint(people.rep), "dispatch", {"department": people.engineering.id})
+    clock.move_to(at(9, 1))
+    second = act(people.rep, complaint(people.rep), "dispatch", {"department": people.engineering.id})
+    real_breach = timers.breach
+
+    def failing_for_first(order, procedure, timer, now):
+        if order.id == first.id:
+            raise RuntimeError("boom")
+        return real_breach(order, procedure, timer, now)
+
+    monkeypatch.setattr(timers, "breach", failing_for_first)
+    clock.move_to(at(9, 30))
+    assert sweep_due_timers() == 1
+    assert actions_logged(second)[-1] == "timer_breached"
+    assert Timer.objects.get(order=first).state == "running"  # rolled back, tried again next pass
+    monkeypatch.setattr(timers, "breach", real_breach)
+    assert sweep_due_timers() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the plan text is SQLite's")
+def test_due_timers_are_found_through_the_state_due_index(db):
+    query = Timer.objects.filter(state="running", due_at__lte=at(9, 0)).order_by("due_at")[:500]
+    assert "timer_state_due" in query.explain()
+
+
+def test_reassign_on_breach_clears_the_assignee_and_asks_the_head(people, clock, monkeypatch):
+    definition = minimal()
+    definition["intake"]["starts"] = []
+    definition["actions"]["take"] = {
+        "name": names("接手"),
+        "from": ["open"],
+        "roles": ["department_worker"],
+        "starts": ["limit"],
+        "effects": [{"assign_to_actor": True}],
+    }
+    definition["timers"]["limit"]["on_breach"] = {
+        "reassign": {"role": "department_head", "in": "responsible_department"}
+    }
+    procedure = parse_definition(definition, "sample.yaml")
+    monkeypatch.setattr(loader, "load_procedures", lambda folder=None: {"sample": procedure})
+    from frontdesk.workorders import services
+
+    order = services.create_work_order(
+        people.rep, "sample", fields={"summary": "x"}, department_id=people.engineering.id
+    )
+    order = act(people.plumber, order, "take")
+    assert order.assignee == people.plumber
+    clock.move_to(at(9, 31))
+    assert sweep_due_timers() == 1
+    order.refresh_from_db()
+    assert order.assignee is None
+    assert list(services.notifications_for(people.eng_head).values_list("kind", flat=True)) == ["reassign"]
+    assert order.events.last().fields["unassigned"] == people.plumber.id
+
+
+# --- working time ------------------------------------------------------------------------
+
+
+def test_the_2026_national_day_calendar_is_known():
+    # 2026: 1-7 October off; Sunday 20 September and Saturday 10 October are make-up working days.
+    assert is_working_day(datetime.date(2026, 9, 30))
+    assert not any(is_working_day(datetime.date(2026, 10, day)) for day in range(1, 8))
+    assert is_working_day(datetime.date(2026, 9, 20)) and is_working_day(datetime.date(2026, 10, 10))
+    assert not is_working_day(datetime.date(2026, 10, 11))
+    # Sunday 27 September is part of the Mid-Autumn break, not a make-up day.
+    assert not is_working_day(datetime.date(2026, 9, 27))
+
+
+@pytest.mark.parametrize(
+    "start, minutes, due",
+    [
+        # Set at 16:00 on the last working day before National Day: 2 hours that day, 2 after the holiday.
+        (local(2026, 9, 30, 16), 240, local(2026, 10, 8, 11)),
+        # Friday 9 October at 17:00: one hour, then the make-up Saturday counts.
+        (local(2026, 10, 9, 17), 240, local(2026, 10, 10, 12)),
+        # Friday 18 September at 17:00: Saturday off, Sunday 20 September is a make-up working day.
+        (local(2026, 9, 18, 17), 240, local(2026, 9, 20, 12)),
+        # An ordinary weekend.
+        (local(2026, 11, 27, 17), 120, local(2026, 11, 30, 10)),
+        # Before opening, the limit starts at 09:00; in the evening, the next morning.
+        (local(2026, 11, 23, 7), 30, local(2026, 11, 23, 9, 30)),
+        (local(2026, 11, 23, 20), 60, local(2026, 11, 24, 10)),
+        # A limit ending exactly at closing time ends that day.
+        (local(2026, 11, 23, 14), 240, local(2026, 11, 23, 18)),
+    ],
+)
+def test_working_minutes(settings, start, minutes, due):
+    assert add_working_minutes(start, minutes) == due
+
+
+def test_years_the_calendar_does_not_know_count_monday_to_friday():
+    assert is_working_day(datetime.date(2099, 1, 5))  # a Monday
+    assert not is_working_day(datetime.date(2099, 1, 3))  # a Saturday
+
+
+def test_a_working_time_limit_set_before_national_day_lands_after_the_holiday(people, clock, monkeypatch):
+    definition = minimal()
+    definition["timers"]["limit"].update(limit={"minutes": 240, "calendar": "working"})
+    procedure = parse_definition(definition, "sample.yaml")
+    monkeypatch.setattr(loader, "load_procedures", lambda folder=None: {"sample": procedure})
+    from frontdesk.workorders import services
+
+    clock.move_to(local(2026, 9, 30, 16))
+    order = services.create_work_order(people.rep, "sample", fields={"summary": "国庆前最后一个工作日"})
+    assert order.timers.get().due_at == local(2026, 10, 8, 11)
+    assert sweep_due_timers(now=local(2026, 10, 7, 23, 59)) == 0
+    assert sweep_due_timers(now=local(2026, 10, 8, 11)) == 1
