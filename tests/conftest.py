@@ -13,6 +13,8 @@ from frontdesk.accounts.models import Department
 from frontdesk.accounts.roles import Role
 from frontdesk.accounts.services import MembershipSpec, create_staff, create_token
 
+pytest_plugins = ["tests.browser"]
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 PASSWORD = "correct-horse-battery-9"
 
@@ -21,6 +23,11 @@ PASSWORD = "correct-horse-battery-9"
 def _fast_password_hashing(settings):
     # The production hasher is deliberately slow; tests create dozens of accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from frontdesk.customers.models import Customer
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_in
+from tests.browser import log_in
 
 
 def test_language_switch(page, people):
