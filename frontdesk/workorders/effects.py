@@ -1,5 +1,5 @@
 """What an action or a passing time limit does to an order besides moving its state: the case
-log entry, notifications, escalation, assignment. Shared by services.py (people's actions) and
+log entry, notifications, escalation, assignment, charges. Shared by services.py (people's actions) and
 timers.py (breaches), so both write the same records.
 
 These functions change the order in memory; the caller saves it. They must run inside the
@@ -7,14 +7,18 @@ transaction that holds the order's row (its version claimed, or locked for updat
 writers never give two events the same `seq`.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from frontdesk.core.errors import field_error
 from frontdesk.workorders.choices import ORDER_ATTRIBUTES
+from frontdesk.workorders.fieldtypes import MONEY_MAX, money_text
 from frontdesk.workorders.models import Notification, WorkOrder, WorkOrderEvent
-from frontdesk.workorders.procedure import Condition, Effect, Procedure, Recipient
+from frontdesk.workorders.procedure import Charge, Condition, Effect, Procedure, Recipient
 
 
 def append_event(
@@ -41,10 +45,7 @@ def conditions_hold(conditions: tuple[Condition, ...], order: WorkOrder) -> bool
             if condition.field in ORDER_ATTRIBUTES
             else order.fields.get(condition.field)
         )
-        if condition.values:
-            if value not in condition.values:
-                return False
-        elif value in (None, ""):
+        if not condition.holds(value):
             return False
     return True
 
@@ -86,17 +87,24 @@ def in_site_language(build) -> str:
 
 def apply_effects(
     order: WorkOrder, procedure: Procedure, effects: tuple[Effect, ...], *, actor, action_name, at
-) -> list[Notification]:
+) -> tuple[list[Notification], dict]:
     """Carry out an action's effects whose conditions hold, on the order in memory. Returns
-    the notifications to save once the order is saved."""
-    notifications = []
+    the notifications to save once the order is saved, and the fields the engine computed (a
+    charge's amount), which the action's case-log entry records with what the person typed."""
+    notifications, computed = [], {}
     # Assignments first, so that a notification to the responsible department reaches the
-    # department just named, whatever order the file lists the effects in.
-    effects = sorted(effects, key=lambda effect: effect.kind not in ("assign_department", "assign_to_actor"))
+    # department just named, whatever order the file lists the effects in; then charges, so
+    # that a later effect's condition sees the amount.
+    effects = sorted(effects, key=_effect_rank)
     for effect in effects:
         if not conditions_hold(effect.when, order):
             continue
-        if effect.kind == "assign_department":
+        if effect.kind == "charge":
+            amount = charge_amount(effect.charge, order.fields)
+            if amount is not None:
+                order.fields = {**order.fields, effect.charge.into: amount}
+                computed[effect.charge.into] = amount
+        elif effect.kind == "assign_department":
             order.department_id = order.fields[effect.field]
         elif effect.kind == "assign_to_actor":
             order.assignee_id = actor.id
@@ -110,7 +118,34 @@ def apply_effects(
                 )
             )
             notifications += notify(order, effect.recipients, kind="action", text=text, at=at)
-    return notifications
+    return notifications, computed
+
+
+def _effect_rank(effect: Effect) -> int:
+    if effect.kind in ("assign_department", "assign_to_actor"):
+        return 0
+    return 1 if effect.kind == "charge" else 2
+
+
+def charge_amount(charge: Charge, fields: dict) -> str | None:
+    """The charge's total in its stored form ("14.00"), from the order's fields: each count times
+    its unit price plus each amount field, rounded half up to the fen once, on the total. A count
+    or amount not recorded counts as nothing; when none of them is recorded there is nothing to
+    charge (None), rather than a charge of 0.00 that nobody worked out."""
+    total, recorded = Decimal(0), False
+    for line in charge.lines:
+        value = fields.get(line.amount_field or line.count)
+        if value in (None, ""):
+            continue
+        recorded = True
+        # Stored money is a string ("350.00") and counts are whole numbers: no float here.
+        total += Decimal(value) if line.amount_field else line.unit_price * int(value)
+    if not recorded:
+        return None
+    amount = money_text(total)
+    if Decimal(amount) > MONEY_MAX:
+        raise field_error(f"fields.{charge.into}", _("The amount charged is too large to record."))
+    return amount
 
 
 def escalate(order: WorkOrder, procedure: Procedure, role: str, *, at) -> list[Notification]:

@@ -5,7 +5,7 @@ field as "fields.<name>", in the user's language, before anything is written.
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +50,12 @@ def clean_fields(procedure: Procedure, action: ActionSpec, raw) -> dict:
             cleaned[name] = clean_value(procedure.fields[name], value)
         except BadValue as exc:
             errors[f"fields.{name}"] = [exc.message]
+    for name, conditions in action.requires_when:
+        if name not in cleaned and f"fields.{name}" not in errors:
+            # The conditions read this action's own fields (the loader sees to it), so what the
+            # person sent decides; a condition on a field that was refused does not hold.
+            if all(condition.holds(cleaned.get(condition.field)) for condition in conditions):
+                errors[f"fields.{name}"] = [_("This field is required.")]
     if errors:
         raise InvalidInput(fields=errors)
     return cleaned
@@ -117,6 +123,11 @@ def _choice(spec: FieldSpec, value) -> str:
     return value
 
 
+def money_text(amount: Decimal) -> str:
+    """The stored form of an amount: yuan rounded half up to the fen, "14.00"."""
+    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
 def _money(spec: FieldSpec, value) -> str:
     """Yuan with at most two decimals, stored as a string ("350.00") so no float ever touches it."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
@@ -129,7 +140,7 @@ def _money(spec: FieldSpec, value) -> str:
         raise BadValue(_("Enter an amount in yuan, e.g. 350.00."))
     if amount != amount.quantize(CENT):
         raise BadValue(_("An amount has at most two decimals (fen)."))
-    return str(amount.quantize(CENT))
+    return money_text(amount)
 
 
 def _whole_number(value) -> int | None:

@@ -13,6 +13,7 @@ that older definition: `from_definition()` rebuilds it.
 import hashlib
 import json
 import re
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from frontdesk.workorders.procedure import (
     RESERVED_ACTIONS,
     ActionSpec,
     BreachRule,
+    Charge,
+    ChargeLine,
     Condition,
     Effect,
     FieldSpec,
@@ -47,11 +50,15 @@ _PREFIX = re.compile(r"^[A-Z]{1,4}$")
 TOP_KEYS = ("key", "prefix", "name", "seed", "initial", "fields", "states", "intake", "actions", "timers")
 FIELD_KEYS = ("type", "name", "options", "future")
 STATE_KEYS = ("name", "final")
-INTAKE_KEYS = ("name", "roles", "requires", "optional", "starts", "effects")
-ACTION_KEYS = ("name", "from", "to", "roles", "requires", "optional", "starts", "stops", "effects")
+INTAKE_KEYS = ("name", "roles", "requires", "optional", "requires_when", "starts", "effects")
+ACTION_KEYS = ("name", "from", "to", "roles", "requires", "optional", "requires_when", "starts", "stops", "effects")
 TIMER_KEYS = ("name", "limit", "due_field", "when", "on_breach")
 LIMIT_KEYS = ("minutes", "calendar")
 BREACH_KEYS = ("notify", "escalate", "reassign", "message")
+CHARGE_KEYS = ("into", "lines")
+CHARGE_LINE_KEYS = ("count", "unit_price", "amount_field")
+# Unit prices may go below the fen (0.125 yuan a sheet); the charged total is rounded to the fen.
+UNIT_PRICE_PLACES = 4
 RESPONSIBLE_DEPARTMENT = "responsible_department"
 
 
@@ -294,6 +301,7 @@ def parse_definition(data, source: str) -> Procedure:
             optional=intake.optional,
             starts=intake.starts,
             effects=intake.effects,
+            requires_when=intake.requires_when,
         ),
         actions=actions,
         timers=timers,
@@ -480,7 +488,88 @@ def _effects(
             if argument is not True:
                 r.problem(f"{at}.assign_to_actor", "write assign_to_actor: true")
             effects.append(Effect(kind, when=when))
+        elif kind == "charge":
+            effects.append(Effect(kind, charge=_charge(r, argument, f"{at}.charge", fields, recorded), when=when))
     return tuple(effects)
+
+
+def _charge(r: _Reader, value, where: str, fields: dict[str, FieldSpec], recorded: tuple[str, ...]) -> Charge:
+    """A price table: {into: a money field, lines: [{count: a count field, unit_price: "1.00"},
+    {amount_field: a money field}]}."""
+    value = r.mapping(value, where, CHARGE_KEYS, required=CHARGE_KEYS)
+    into = value.get("into")
+    if "into" in value:
+        if into not in fields or fields[into].type != "money":
+            r.problem(f"{where}.into", f"“{into}” is not a declared money field")
+        elif into in recorded:
+            r.problem(
+                f"{where}.into",
+                f"“{into}” is computed by this charge, so a person cannot also record it here; "
+                "remove it from requires and optional",
+            )
+    raw_lines = value.get("lines")
+    if "lines" in value and (not isinstance(raw_lines, list) or not raw_lines):
+        r.problem(f"{where}.lines", 'a list of lines, e.g. [{count: a4_pages, unit_price: "1.00"}]')
+        raw_lines = []
+    lines = []
+    for i, raw in enumerate(raw_lines or []):
+        at = f"{where}.lines[{i}]"
+        raw = r.mapping(raw, at, CHARGE_LINE_KEYS)
+        if "amount_field" in raw:
+            if "count" in raw or "unit_price" in raw:
+                r.problem(at, "a line is either {count: …, unit_price: …} or {amount_field: …}, not both")
+            name = raw["amount_field"]
+            if name not in fields or fields[name].type != "money":
+                r.problem(f"{at}.amount_field", f"“{name}” is not a declared money field")
+            elif name == into:
+                r.problem(f"{at}.amount_field", f"“{name}” is the field this charge writes; name another")
+            lines.append(ChargeLine(amount_field=str(name)))
+            continue
+        if "count" not in raw or "unit_price" not in raw:
+            r.problem(at, 'a line needs count and unit_price ({count: a4_pages, unit_price: "1.00"}), or amount_field')
+            continue
+        name = raw["count"]
+        if name not in fields or fields[name].type != "count":
+            r.problem(f"{at}.count", f"“{name}” is not a declared count field")
+        lines.append(ChargeLine(count=str(name), unit_price=_unit_price(r, raw["unit_price"], f"{at}.unit_price")))
+    return Charge(into=str(into), lines=tuple(lines))
+
+
+def _unit_price(r: _Reader, value, where: str) -> Decimal:
+    # YAML reads 1.10 as a float, which cannot hold every fen exactly: prices are written as text.
+    if not isinstance(value, str):
+        r.problem(where, f'write the price in quotes, e.g. "{value}": money is never a float here')
+        return Decimal(0)
+    try:
+        price = Decimal(value.strip())
+    except InvalidOperation:
+        price = None
+    if price is None or not price.is_finite() or price < 0 or -price.as_tuple().exponent > UNIT_PRICE_PLACES:
+        r.problem(where, f"“{value}” is not a price in yuan (0 or more, at most {UNIT_PRICE_PLACES} decimals)")
+        return Decimal(0)
+    return price
+
+
+def _requires_when(r: _Reader, value, where: str, fields, requires, optional) -> tuple:
+    """{field: {choice_field: [values]}}: an optional field required when this action's own
+    choice fields say so."""
+    pairs = []
+    for name, raw in r.mapping(value, where).items():
+        at = f"{where}.{name}"
+        if name not in optional:
+            r.problem(at, f"“{name}” is not an optional field of this action; list it under optional")
+        conditions = _conditions(r, raw, at, fields)
+        if not conditions:
+            r.problem(at, "say when it is required, e.g. {requester: [department]}")
+        for condition in conditions:
+            if condition.field not in requires + optional:
+                r.problem(
+                    at,
+                    f"“{condition.field}” is not recorded by this action; "
+                    "a condition here reads this action's own fields",
+                )
+        pairs.append((str(name), conditions))
+    return tuple(pairs)
 
 
 def _action(r, key, spec, where, states, fields, timers, is_intake=False) -> ActionSpec:
@@ -521,6 +610,7 @@ def _action(r, key, spec, where, states, fields, timers, is_intake=False) -> Act
                 r.problem(f"{where}.{part}", f"field “{name}” is not declared; add it under fields")
     for name in set(requires) & set(optional):
         r.problem(f"{where}.optional", f"“{name}” is already required")
+    requires_when = _requires_when(r, spec.get("requires_when"), f"{where}.requires_when", fields, requires, optional)
 
     starts = r.name_list(spec.get("starts"), f"{where}.starts")
     stops = r.name_list(spec.get("stops"), f"{where}.stops")
@@ -547,6 +637,7 @@ def _action(r, key, spec, where, states, fields, timers, is_intake=False) -> Act
         starts=starts,
         stops=stops,
         effects=_effects(r, spec.get("effects"), f"{where}.effects", fields, requires + optional),
+        requires_when=requires_when,
     )
 
 

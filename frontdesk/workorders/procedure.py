@@ -5,10 +5,12 @@ Reading guide: a Procedure has fields, states, actions (one of them the intake, 
 "create") and timers. An action moves an order from one of its `from_states` to `to_state`
 (None: it stays), may be taken by `roles`, records `requires` and `optional` fields, starts and
 stops timers and has effects. A timer runs `minutes` (clock or working time) or until the time
-recorded in `due_field`; when it passes, its BreachRule applies.
+recorded in `due_field`; when it passes, its BreachRule applies. A `charge` effect computes a
+money field from a price table (Charge): no procedure needs Python for its prices.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import translation
 
@@ -33,7 +35,8 @@ FIELD_TYPES = (
 # Action keys the engine writes into the case log itself; a procedure cannot declare them.
 CREATE = "create"
 TIMER_BREACHED = "timer_breached"
-RESERVED_ACTIONS = (CREATE, TIMER_BREACHED)
+ATTACH = "attach"  # an attachment added to the order
+RESERVED_ACTIONS = (CREATE, TIMER_BREACHED, ATTACH)
 
 # Who a notification goes to, besides a role: the person who recorded the order (经办人,
 # who also makes the return visit) or the person who accepted it.
@@ -96,17 +99,41 @@ class Condition:
     field: str
     values: tuple[str, ...] = ()
 
+    def holds(self, value) -> bool:
+        if self.values:
+            return value in self.values
+        return value not in (None, "")
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    """One line of a price table: the number in the count field `count` times `unit_price`,
+    or a fixed amount a person entered in the money field `amount_field` (a quoted fee)."""
+
+    count: str = ""
+    unit_price: Decimal = Decimal(0)
+    amount_field: str = ""
+
+
+@dataclass(frozen=True)
+class Charge:
+    """The sum of `lines`, rounded half up to the fen, written into the money field `into`."""
+
+    into: str
+    lines: tuple[ChargeLine, ...]
+
 
 @dataclass(frozen=True)
 class Effect:
-    kind: str  # notify | escalate | assign_department | assign_to_actor
+    kind: str  # notify | escalate | assign_department | assign_to_actor | charge
     recipients: tuple[Recipient, ...] = ()  # notify
     role: str = ""  # escalate: the role the order is raised to
     field: str = ""  # assign_department: the department field that names the responsible department
+    charge: Charge | None = None  # charge
     when: tuple[Condition, ...] = ()
 
 
-EFFECT_KINDS = ("notify", "escalate", "assign_department", "assign_to_actor")
+EFFECT_KINDS = ("notify", "escalate", "assign_department", "assign_to_actor", "charge")
 
 
 @dataclass(frozen=True)
@@ -121,6 +148,9 @@ class ActionSpec:
     starts: tuple[str, ...] = ()
     stops: tuple[str, ...] = ()
     effects: tuple[Effect, ...] = ()
+    # Optional fields that become required when conditions on this action's own choice fields
+    # hold: a department's copies need the department (field, conditions) pairs.
+    requires_when: tuple[tuple[str, tuple[Condition, ...]], ...] = ()
 
     @property
     def fields(self) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 random people with valid fields, interleaved with refused attempts and passing time."""
 
 import datetime
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,14 +12,14 @@ from frontdesk.core import clock as the_clock
 from frontdesk.core.errors import ServiceError
 from frontdesk.core.idnumbers import check_character
 from frontdesk.workorders import services
+from frontdesk.workorders.effects import charge_amount, conditions_hold
+from frontdesk.workorders.loader import load_procedures
 from frontdesk.workorders.models import WorkOrder
 from frontdesk.workorders.procedure import TIMER_BREACHED
 from frontdesk.workorders.timers import sweep_due_timers
 from frontdesk.workorders.versions import current_procedure
-from tests.workorders.helpers import COMPLAINT_INTAKE, REPAIR_INTAKE
 
 ACTORS = ["rep", "specialist", "supervisor", "manager", "gm", "visits", "qa", "eng_head", "plumber", "guard"]
-INTAKE = {"complaint": COMPLAINT_INTAKE, "repair": REPAIR_INTAKE}
 ID_NUMBER = "11010519491231002" + check_character("11010519491231002")
 
 words = st.text(alphabet="漏水维修投诉业户楼上噪音停车 abc", min_size=1, max_size=30).filter(str.strip)
@@ -53,10 +54,35 @@ def fields_for(draw, procedure, action, people):
     for name in action.optional:
         if draw(st.booleans()):
             fields[name] = draw(value_for(procedure.fields[name], people))
+    for name, conditions in action.requires_when:
+        # An optional field the other answers make required (a department's copies name the department).
+        if name not in fields and all(condition.holds(fields.get(condition.field)) for condition in conditions):
+            fields[name] = draw(value_for(procedure.fields[name], people))
     return fields
 
 
-@pytest.mark.parametrize("service_type", ["complaint", "repair"])
+MONEY = re.compile(r"\d+\.\d\d")
+
+
+def money_is_yuan_and_fen(order, procedure) -> bool:
+    """Every amount the order holds, typed or charged, is stored as yuan with two decimals."""
+    amounts = [value for name, value in order.fields.items() if procedure.fields[name].type == "money"]
+    return all(isinstance(value, str) and MONEY.fullmatch(value) for value in amounts)
+
+
+def charges_made(procedure, action, order) -> set[str]:
+    """The money fields the action's charges wrote: those whose condition held and that had
+    something to charge."""
+    return {
+        effect.charge.into
+        for effect in action.effects
+        if effect.kind == "charge"
+        and conditions_hold(effect.when, order)
+        and charge_amount(effect.charge, order.fields) is not None
+    }
+
+
+@pytest.mark.parametrize("service_type", sorted(load_procedures()))
 @settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
@@ -66,10 +92,11 @@ def test_random_walks_stay_inside_the_procedure_and_lose_no_event(people, clock,
     order = services.create_work_order(
         people.rep,
         service_type,
-        fields=INTAKE[service_type],
+        fields=data.draw(fields_for(procedure, procedure.intake, people), label="intake"),
         complexity=data.draw(st.sampled_from(["simple", "complex"])),
     )
     taken = 1  # the intake is the first entry of the case log
+    assert money_is_yuan_and_fen(order, procedure)
 
     for _step in range(data.draw(st.integers(1, 20), label="steps")):
         # Time passes, sometimes past a limit; sometimes the worker sweeps.
@@ -119,3 +146,8 @@ def test_random_walks_stay_inside_the_procedure_and_lose_no_event(people, clock,
         assert all(prev[3] == nxt[2] for prev, nxt in zip(logged, logged[1:]))
         if procedure.is_final(order.state):
             assert not order.timers.filter(stopped_at__isnull=True).exists()
+        # A charge shows in the order and in the action's own case-log entry, with the same amount.
+        assert money_is_yuan_and_fen(order, procedure)
+        entry = order.events.filter(action=action.key).order_by("-seq").first()
+        for name in charges_made(procedure, action, order):
+            assert entry.fields[name] == order.fields[name]

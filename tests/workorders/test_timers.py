@@ -3,6 +3,7 @@ working days from chinese_calendar)."""
 
 import datetime
 
+import chinese_calendar
 import pytest
 from django.db import connection
 
@@ -145,6 +146,18 @@ def test_working_minutes(settings, start, minutes, due):
     assert add_working_minutes(start, minutes) == due
 
 
+def test_a_limit_set_before_national_day_runs_into_the_make_up_saturday():
+    # chinese_calendar's own data: Saturday 10 October 2026 is worked in lieu of National Day.
+    assert chinese_calendar.get_holiday_detail(datetime.date(2026, 10, 10)) == (False, "National Day")
+    assert datetime.date(2026, 10, 10) in chinese_calendar.constants.workdays
+    # Three working days (27 hours) from 16:00 on Wednesday 30 September: 2 hours that day,
+    # none in the holiday, 9 on Thursday 8 and Friday 9 October, the last 7 on the make-up
+    # Saturday; counted as a weekend it would run to Monday 12 October 16:00.
+    assert add_working_minutes(local(2026, 9, 30, 16), 27 * 60) == local(2026, 10, 10, 16)
+    # The Sunday after the make-up Saturday is a rest day again.
+    assert add_working_minutes(local(2026, 10, 10, 17), 120) == local(2026, 10, 12, 10)
+
+
 def test_years_the_calendar_does_not_know_count_monday_to_friday():
     assert is_working_day(datetime.date(2099, 1, 5))  # a Monday
     assert not is_working_day(datetime.date(2099, 1, 3))  # a Saturday
@@ -162,3 +175,19 @@ def test_a_working_time_limit_set_before_national_day_lands_after_the_holiday(pe
     assert order.timers.get().due_at == local(2026, 10, 8, 11)
     assert sweep_due_timers(now=local(2026, 10, 7, 23, 59)) == 0
     assert sweep_due_timers(now=local(2026, 10, 8, 11)) == 1
+
+
+def test_an_order_limit_of_three_working_days_before_national_day_ends_on_the_make_up_saturday(
+    people, clock, monkeypatch
+):
+    definition = minimal()
+    definition["timers"]["limit"].update(limit={"minutes": 27 * 60, "calendar": "working"})
+    procedure = parse_definition(definition, "sample.yaml")
+    monkeypatch.setattr(loader, "load_procedures", lambda folder=None: {"sample": procedure})
+    from frontdesk.workorders import services
+
+    clock.move_to(local(2026, 9, 30, 16))
+    order = services.create_work_order(people.rep, "sample", fields={"summary": "国庆前登记"})
+    assert order.timers.get().due_at == local(2026, 10, 10, 16)
+    assert sweep_due_timers(now=local(2026, 10, 10, 15, 59)) == 0
+    assert sweep_due_timers(now=local(2026, 10, 10, 16)) == 1
