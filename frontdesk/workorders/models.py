@@ -89,6 +89,10 @@ class WorkOrder(models.Model):
     created_at = models.DateTimeField(_("created"), db_index=True)
     updated_at = models.DateTimeField(_("updated"))
     version = models.PositiveIntegerField(default=1)
+    # What a search matches: the number, the text fields, the phone digits and the customer's
+    # name, in Simplified Chinese and lower case. Written by services.py at intake and on each
+    # action (see search.py), never by save().
+    search_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-id"]
@@ -181,3 +185,31 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+def attachment_path(attachment: "WorkOrderAttachment", filename: str) -> str:
+    """workorders/<order id>/<name>: the storage adds a suffix if the name is taken."""
+    return f"workorders/{attachment.order_id}/{filename}"
+
+
+class WorkOrderAttachment(models.Model):
+    """A file kept with an order (a photo of the leak, a signed form as PDF). Written by
+    services.add_attachment, which checks the kind and size; served only to who sees the order."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name

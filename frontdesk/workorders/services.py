@@ -10,8 +10,10 @@ acted first and the action is refused with StaleVersion. So two people pressing 
 once give one acceptance.
 """
 
+import re
+
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,11 +23,14 @@ from frontdesk.core import clock
 from frontdesk.core.changes import claim_version
 from frontdesk.core.errors import InvalidInput, NotFound, PermissionDenied, StaleVersion, field_error
 from frontdesk.customers.models import Customer
+from frontdesk.customers.services import create_customer
+from frontdesk.workorders import loader
 from frontdesk.workorders.choices import Channel, Complexity, Priority
 from frontdesk.workorders.effects import append_event, apply_effects
 from frontdesk.workorders.fieldtypes import clean_fields
-from frontdesk.workorders.models import Notification, NumberSequence, WorkOrder
+from frontdesk.workorders.models import Notification, NumberSequence, Timer, WorkOrder
 from frontdesk.workorders.procedure import ActionSpec, Procedure
+from frontdesk.workorders.search import matching, search_text_for
 from frontdesk.workorders.timers import start_timers, stop_timers
 from frontdesk.workorders.versions import current_procedure, procedure_of, version_row
 
@@ -58,6 +63,58 @@ def get_order(actor: Staff, order_id: int) -> WorkOrder:
     return order
 
 
+def search_orders(
+    actor: Staff,
+    *,
+    service_type: str | None = None,
+    state: str | None = None,
+    department_id: int | None = None,
+    overdue: bool | None = None,
+    assignee: int | str | None = None,
+    open_only: bool = False,
+    q: str = "",
+):
+    """The visible orders matching every filter given (None: not filtered), for the API list,
+    the inbox and the summary register.
+
+    overdue=True: a timer has breached (even if the order moved on since) or a running timer is
+    past due and no sweep has seen it yet; overdue=False: neither. assignee: "me", or a staff id.
+    q: words, every one of which must be found (see search.py)."""
+    orders = visible_orders(actor)
+    if service_type:
+        orders = orders.filter(service_type=service_type)
+    if state:
+        orders = orders.filter(state=state)
+    if department_id is not None:
+        orders = orders.filter(department_id=department_id)
+    if assignee is not None and assignee != "":
+        if assignee == "me":
+            assignee = actor.id
+        elif not isinstance(assignee, int) and not re.fullmatch(r"[0-9]{1,18}", str(assignee)):
+            raise field_error("assignee", _("Enter “me” or the id of a staff member."))
+        orders = orders.filter(assignee_id=int(assignee))
+    if overdue is not None:
+        late = Timer.objects.filter(order_id=OuterRef("pk")).filter(
+            Q(state=Timer.State.BREACHED) | Q(state=Timer.State.RUNNING, due_at__lte=clock.now())
+        )
+        orders = orders.filter(Exists(late)) if overdue else orders.exclude(Exists(late))
+    if open_only:
+        orders = orders.exclude(in_final_state())
+    orders = orders.filter(matching(q))
+    return orders.select_related("procedure_version", "department", "assignee", "customer").defer(
+        "procedure_version__definition"
+    )
+
+
+def in_final_state() -> Q:
+    """Orders in a final state of their service type's current procedure (a filter, so that
+    lists of open orders stay one query)."""
+    final = Q()
+    for key, procedure in loader.load_procedures().items():
+        final |= Q(service_type=key, state__in=[state for state, spec in procedure.states.items() if spec.final])
+    return final
+
+
 def acting_roles(actor: Staff, department_id: int | None) -> frozenset[str]:
     """The roles the actor holds for an order of `department_id`: a front-office or manager
     role counts for every order; a department role only in that department."""
@@ -84,6 +141,18 @@ def allowed_actions(order: WorkOrder, actor: Staff) -> list[ActionSpec]:
     ]
 
 
+def service_types(actor: Staff) -> list[Procedure]:
+    """The procedures new orders are recorded under, for anyone who works with orders."""
+    if actor is None or not actor.is_authenticated or not actor.roles:
+        raise PermissionDenied()
+    return list(loader.load_procedures().values())
+
+
+def recordable_service_types(actor: Staff) -> list[Procedure]:
+    """The procedures this person may record new orders under (their intake roles)."""
+    return [procedure for procedure in service_types(actor) if actor.roles.intersection(procedure.intake.roles)]
+
+
 # --- intake ------------------------------------------------------------------------------
 
 
@@ -93,19 +162,25 @@ def create_work_order(
     *,
     fields: dict | None = None,
     customer_id: int | None = None,
+    new_customer: dict | None = None,
     priority: str = Priority.NORMAL,
     complexity: str = Complexity.SIMPLE,
     channel: str = Channel.PHONE,
     department_id: int | None = None,
     note: str = "",
 ) -> WorkOrder:
-    """Record a new order of `service_type` with the fields its intake asks for."""
+    """Record a new order of `service_type` with the fields its intake asks for.
+
+    `new_customer` (the arguments of customers.services.create_customer) records the caller in
+    the archive in the same transaction: an order that is refused leaves no customer behind."""
     procedure = current_procedure(service_type)
     if procedure is None:
         raise field_error("service_type", _("Unknown service type “%(key)s”.") % {"key": str(service_type)[:40]})
     if actor is None or not actor.is_authenticated or not actor.roles.intersection(procedure.intake.roles):
         raise PermissionDenied()
     _check_classification(priority=priority, complexity=complexity, channel=channel)
+    if customer_id is not None and new_customer is not None:
+        raise field_error("customer", _("Give either an existing customer or a new one, not both."))
     if customer_id is not None and not Customer.objects.filter(id=customer_id, merged_into__isnull=True).exists():
         raise field_error("customer_id", _("No such customer in the archive."))
     if department_id is not None and not Department.objects.filter(id=department_id, is_active=True).exists():
@@ -115,6 +190,8 @@ def create_work_order(
 
     now = clock.now()
     with transaction.atomic():
+        if new_customer is not None:
+            customer_id = _create_caller(actor, new_customer).id
         order = WorkOrder(
             number=_next_number(procedure.prefix, now),
             service_type=procedure.key,
@@ -130,6 +207,15 @@ def create_work_order(
         )
         _carry_out(order, procedure, procedure.intake, actor=actor, fields=cleaned, note=note, at=now)
     return order
+
+
+def _create_caller(actor: Staff, data: dict) -> Customer:
+    """The archive's own operation, its errors named under "customer." as the request sent them."""
+    try:
+        return create_customer(actor, **data)
+    except InvalidInput as exc:
+        fields = {f"customer.{name}": messages for name, messages in exc.fields.items()}
+        raise InvalidInput(exc.message, fields) from None
 
 
 def _check_classification(**values) -> None:
@@ -207,15 +293,27 @@ def _carry_out(
             stop_timers(order, procedure, at=at)
     order.fields = {**order.fields, **fields}
     order.state = to_state
-    notifications = apply_effects(order, procedure, action.effects, actor=actor, action_name=action.name, at=at)
+    notifications, computed = apply_effects(
+        order, procedure, action.effects, actor=actor, action_name=action.name, at=at
+    )
     order.updated_at = at
+    order.search_text = search_text_for(order, procedure)
     if creating:
         order.save()
     else:
-        order.save(update_fields=["state", "fields", "department", "assignee", "escalated", "updated_at"])
+        order.save(
+            update_fields=["state", "fields", "department", "assignee", "escalated", "updated_at", "search_text"]
+        )
     Notification.objects.bulk_create(notifications)
     append_event(
-        order, at=at, actor=actor, action=action.key, from_state=from_state, to_state=to_state, fields=fields, note=note
+        order,
+        at=at,
+        actor=actor,
+        action=action.key,
+        from_state=from_state,
+        to_state=to_state,
+        fields={**fields, **computed},
+        note=note,
     )
     start_timers(order, procedure, action.starts, at=at)
 

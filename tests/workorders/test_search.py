@@ -1,0 +1,86 @@
+"""Finding orders by what a front desk types: fragments of Chinese, Traditional for Simplified,
+English in any case, a piece of the phone number, the order number, the caller's name."""
+
+import pytest
+
+from frontdesk.customers.services import ContactInput, create_customer
+from frontdesk.workorders import services
+from tests.conftest import json_of
+from tests.workorders.helpers import act, complaint, repair
+
+
+@pytest.fixture
+def orders(people, clock):
+    zhang = create_customer(people.rep, name="張三", contacts=[ContactInput("phone", "13700137000")])
+    return {
+        "leak": complaint(people.rep, fields={"description": "楼上卫生间漏水，天花板滴水"}),
+        "noise": complaint(
+            people.rep,
+            customer_id=zhang.id,
+            fields={"description": "业户投诉邻居装修噪音", "caller_phone": "13612349876", "room": "7-1-302"},
+        ),
+        "tap": repair(people.rep, fields={"description": "Kitchen tap LEAKING", "caller_name": "Mr Smith"}),
+    }
+
+
+def found(api, person, q) -> set[str]:
+    response = api(person).get("/api/v1/workorders", {"q": q})
+    assert response.status_code == 200, response.content
+    return {o["number"] for o in json_of(response)["items"]}
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("漏水", {"leak"}),
+        ("漏", {"leak"}),
+        ("卫生间 滴水", {"leak"}),  # every word must be found, in any order
+        ("漏水 装修", set()),
+        ("投訴", {"noise"}),  # Traditional finds Simplified
+        ("裝修噪音", {"noise"}),
+        ("leaking", {"tap"}),
+        ("KITCHEN", {"tap"}),
+        ("smith", {"tap"}),
+        ("2349", {"noise"}),  # a fragment of the caller's phone
+        ("1234", {"noise", "tap"}),
+        ("136 1234 9876", {"noise"}),
+        ("+86 13612349876", {"noise"}),
+        ("13700137000", {"noise"}),  # the customer's own number
+        ("张三", {"noise"}),  # the customer's name, typed in Simplified
+        ("7-1-302", {"noise"}),
+        ("WX-20261123-0001", {"tap"}),
+        ("ts-20261123", {"leak", "noise"}),
+        ("", {"leak", "noise", "tap"}),
+        ("   ", {"leak", "noise", "tap"}),
+    ],
+)
+def test_search_finds_what_was_typed(people, api, orders, q, expected):
+    assert found(api, people.rep, q) == {orders[key].number for key in expected}
+
+
+def test_what_an_action_records_becomes_findable(people, api, orders):
+    act(people.rep, orders["leak"], "dispatch", {"department": people.engineering.id, "dispatch_instructions": "带上防水胶"})
+    assert found(api, people.rep, "防水胶") == {orders["leak"].number}
+
+
+def test_search_stays_within_what_the_department_sees(people, api, orders):
+    act(people.rep, orders["tap"], "dispatch", {"department": people.engineering.id})
+    assert found(api, people.plumber, "漏") == set()  # the leak complaint is not engineering's yet
+    assert found(api, people.plumber, "leaking") == {orders["tap"].number}
+    assert found(api, people.guard, "leaking") == set()
+
+
+def test_search_orders_combines_filters_for_the_inbox(people, orders):
+    act(people.rep, orders["tap"], "dispatch", {"department": people.engineering.id})
+    inbox = services.search_orders(people.rep, service_type="repair", state="dispatched", q="leak")
+    assert list(inbox) == [orders["tap"]]
+    assert not services.search_orders(people.rep, department_id=people.security.id).exists()
+    assert set(services.search_orders(people.rep, overdue=False)) == set(orders.values())
+
+
+def test_odd_queries_are_harmless(people, api, orders):
+    assert found(api, people.rep, "100%") == set()
+    assert found(api, people.rep, "_") == set()
+    assert api(people.rep).get("/api/v1/workorders", {"q": "漏\x00水"}).status_code == 422
+    response = api(people.rep).get("/api/v1/workorders", {"q": "x" * 101})
+    assert response.status_code == 422 and "q" in json_of(response)["fields"]
