@@ -29,5 +29,50 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { setUpCopyButtons(document); });
+  // <span class="countdown" data-due-at="ISO" data-now="ISO" data-left-text="{time} left"
+  // data-overdue-text="overdue by {time}">: a time limit ticking every second. data-now is the
+  // server's time when the element was rendered, so a desk whose clock is wrong still counts
+  // right. Elements swapped in by htmx (the inbox refresh) are picked up on the next tick.
+  function twoDigits(n) { return (n < 10 ? "0" : "") + n; }
+
+  function duration(ms) {
+    var seconds = Math.floor(ms / 1000);
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor((seconds % 3600) / 60);
+    var rest = twoDigits(minutes) + ":" + twoDigits(seconds % 60);
+    if (hours >= 48) return Math.floor(hours / 24) + "d " + (hours % 24) + "h";
+    return hours > 0 ? hours + ":" + rest : rest;
+  }
+
+  function tickCountdowns() {
+    var now = Date.now();
+    document.querySelectorAll(".countdown[data-due-at]").forEach(function (element) {
+      var due = Date.parse(element.dataset.dueAt);
+      if (isNaN(due)) return;
+      if (element.dataset.offset === undefined) {
+        var serverNow = Date.parse(element.dataset.now);
+        element.dataset.offset = isNaN(serverNow) ? "0" : String(serverNow - now);
+      }
+      var left = due - (now + Number(element.dataset.offset));
+      var overdue = left <= 0;
+      var template = overdue ? element.dataset.overdueText : element.dataset.leftText;
+      element.textContent = (template || "{time}").replace("{time}", duration(Math.abs(left)));
+      element.classList.toggle("is-overdue", overdue);
+    });
+  }
+
+  // <button class="js-print" hidden>: print the page (hidden without JavaScript).
+  function setUpPrintButtons(root) {
+    root.querySelectorAll("button.js-print").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpCopyButtons(document);
+    setUpPrintButtons(document);
+    tickCountdowns();
+    window.setInterval(tickCountdowns, 1000);
+  });
 })();
