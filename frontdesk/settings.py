@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "frontdesk.accounts",
     "frontdesk.customers",
     "frontdesk.workorders",
+    "frontdesk.handover",
 ]
 
 MIDDLEWARE = [
