@@ -5,6 +5,7 @@ from frontdesk.core import views as core_views
 from frontdesk.core.api import api
 
 urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     # Anything else under /api/ answers in the API's error shape, not with an HTML page.
     re_path(r"^api/", core_views.api_not_found),
@@ -12,5 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontdesk.accounts.urls")),
     path("customers/", include("frontdesk.customers.urls")),
+    path("workorders/", include("frontdesk.workorders.urls")),
+    path("handover/", include("frontdesk.handover.urls")),
     path("", core_views.dashboard, name="dashboard"),
 ]

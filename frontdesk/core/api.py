@@ -132,9 +132,13 @@ def not_found(request, exc):
 def register_routers() -> None:
     from frontdesk.accounts.api import router as accounts_router
     from frontdesk.customers.api import router as customers_router
+    from frontdesk.workorders.api import router as workorders_router
+    from frontdesk.handover.api import router as handover_router
 
     api.add_router("/", accounts_router)
     api.add_router("/customers", customers_router)
+    api.add_router("/", workorders_router)
+    api.add_router("/", handover_router)
 
 
 register_routers()

@@ -5,7 +5,7 @@ from a whole-page request."""
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -18,6 +18,12 @@ from frontdesk.accounts.services import duties_at
 from frontdesk.core import clock
 from frontdesk.core.errors import NotFound, PermissionDenied, ServiceError
 from frontdesk.customers.services import visible_customers
+
+
+def healthz(request):
+    """A liveness check for load balancers and the benchmarks' baseline: plain "ok", no
+    database, no session, so its time is the server's own overhead per request."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def api_not_found(request, *args, **kwargs):
