@@ -6,6 +6,7 @@ import datetime
 import chinese_calendar
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from frontdesk.core import jobs
 from frontdesk.workorders import loader, timers
@@ -59,20 +60,33 @@ def test_one_failing_breach_does_not_stop_the_others(people, clock, monkeypatch)
     first = act(people.rep, complaint(people.rep), "dispatch", {"department": people.engineering.id})
     clock.move_to(at(9, 1))
     second = act(people.rep, complaint(people.rep), "dispatch", {"department": people.engineering.id})
-    real_breach = timers.breach
+    real_outcome = timers.breach_outcome
 
     def failing_for_first(order, procedure, timer, now):
         if order.id == first.id:
             raise RuntimeError("boom")
-        return real_breach(order, procedure, timer, now)
+        return real_outcome(order, procedure, timer, now)
 
-    monkeypatch.setattr(timers, "breach", failing_for_first)
+    monkeypatch.setattr(timers, "breach_outcome", failing_for_first)
     clock.move_to(at(9, 30))
     assert sweep_due_timers() == 1
     assert actions_logged(second)[-1] == "timer_breached"
     assert Timer.objects.get(order=first).state == "running"  # rolled back, tried again next pass
-    monkeypatch.setattr(timers, "breach", real_breach)
+    monkeypatch.setattr(timers, "breach_outcome", real_outcome)
     assert sweep_due_timers() == 1
+
+
+def test_a_sweep_costs_the_same_statements_for_3_or_30_due_timers(people, clock):
+    def statements_of_a_sweep_over(count: int, hour: int) -> int:
+        clock.move_to(at(hour))
+        for _ in range(count):
+            act(people.rep, complaint(people.rep), "dispatch", {"department": people.engineering.id})
+        clock.move_to(at(hour, 30))
+        with CaptureQueriesContext(connection) as captured:
+            assert sweep_due_timers() == count
+        return len(captured.captured_queries)
+
+    assert statements_of_a_sweep_over(3, 10) == statements_of_a_sweep_over(30, 11)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the plan text is SQLite's")
