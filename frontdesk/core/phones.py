@@ -2,6 +2,7 @@
 read them (138 0013 8000, 010 6552 9988) and masked (138****8000) for roles that don't call."""
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from django.conf import settings
@@ -26,9 +27,16 @@ def normalise_phone(raw: str, field: str = "phone", region: str | None = None) -
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=65536)
+def _stored(e164: str) -> phonenumbers.PhoneNumber:
+    # Parsing costs ~50 µs and a page of 50 orders shows every number masked: parse each
+    # stored number once per process. Callers only read the result.
+    return phonenumbers.parse(e164)
+
+
 def national_digits(e164: str) -> str:
     """The digits a person dials at home (13800138000; 01065529988 with the trunk 0)."""
-    number = phonenumbers.parse(e164)
+    number = _stored(e164)
     return re.sub(r"\D", "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
 
 
@@ -44,7 +52,7 @@ def dialled_digits(text: str) -> str:
 
 
 def format_phone(e164: str) -> str:
-    number = phonenumbers.parse(e164)
+    number = _stored(e164)
     if phonenumbers.region_code_for_number(number) == settings.FRONTDESK_DEFAULT_REGION:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
