@@ -6,8 +6,8 @@
 The database is migrated and given the demo departments and staff (frontdesk.core.demo), then
 customers and work orders of the two shipped procedures (complaint, repair) spread over two
 years up to now: each order walked some way along its procedure, with the case-log events,
-the timers (stopped, breached or still running) and the search text the services would have
-written. One transaction per batch of orders.
+the timers (stopped, breached or still running) and the search text and full-text index entries
+the services would have written. One transaction per batch of orders.
 
 The small tables go in with bulk_create. The three big ones (orders, events, timers: about ten
 rows per order) go in with one prepared INSERT per table and executemany, each value adapted by
@@ -349,6 +349,7 @@ def _seed_orders(count: int, archive: list, world: World, rng, batch_size: int, 
                 inserters["orders"].insert([tuple(getattr(o, c) for c in ORDER_COLUMNS) for o in batch.orders])
                 inserters["events"].insert(batch.events)
                 inserters["timers"].insert(batch.timers)
+                search.write_index([(o.id, o.search_text) for o in batch.orders])  # the full-text index
             written["orders"] += len(batch.orders)
             written["events"] += len(batch.events)
             written["timers"] += len(batch.timers)

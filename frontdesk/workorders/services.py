@@ -30,7 +30,7 @@ from frontdesk.workorders.effects import append_event, apply_effects
 from frontdesk.workorders.fieldtypes import clean_fields
 from frontdesk.workorders.models import Notification, NumberSequence, Timer, WorkOrder
 from frontdesk.workorders.procedure import ActionSpec, Procedure
-from frontdesk.workorders.search import matching, search_text_for
+from frontdesk.workorders.search import matching, search_text_for, write_index
 from frontdesk.workorders.timers import start_timers, stop_timers
 from frontdesk.workorders.versions import current_procedure, procedure_of, version_row
 
@@ -79,7 +79,7 @@ def search_orders(
 
     overdue=True: a timer has breached (even if the order moved on since) or a running timer is
     past due and no sweep has seen it yet; overdue=False: neither. assignee: "me", or a staff id.
-    q: words, every one of which must be found (see search.py)."""
+    q: words, every one of which must be found in the full-text index (see search.py)."""
     orders = visible_orders(actor)
     if service_type:
         orders = orders.filter(service_type=service_type)
@@ -304,6 +304,7 @@ def _carry_out(
         order.save(
             update_fields=["state", "fields", "department", "assignee", "escalated", "updated_at", "search_text"]
         )
+    write_index([(order.id, order.search_text)])
     Notification.objects.bulk_create(notifications)
     append_event(
         order,

@@ -50,6 +50,20 @@ def found(api, person, q) -> set[str]:
         ("7-1-302", {"noise"}),
         ("WX-20261123-0001", {"tap"}),
         ("ts-20261123", {"leak", "noise"}),
+        ("00138", {"leak"}),  # a phone fragment from its middle, 3 digits or more
+        ("0013", {"leak", "noise"}),  # 13800138000, and the customer's 13700137000
+        ("138000", {"leak"}),
+        ("136123", {"noise"}),  # ... or its start
+        ("Leak", {"tap"}),  # the start of a word, in any case
+        ("ＫＩＴＣＨＥＮ", {"tap"}),  # full-width, as a Chinese input method types it
+        ("天花板 楼上", {"leak"}),
+        ("漏水 卫生间", {"leak"}),
+        ("水漏", set()),  # the characters of a word must be found in its order
+        ("間", {"leak"}),  # one Traditional character
+        ("tap leaking kitchen", {"tap"}),
+        ("20261123-0002", {"noise"}),
+        ("0002", {"noise"}),
+        ("3-2-501", {"leak"}),  # the room from the intake (the tap's is 5-1-1201)
         ("", {"leak", "noise", "tap"}),
         ("   ", {"leak", "noise", "tap"}),
     ],
@@ -84,3 +98,53 @@ def test_odd_queries_are_harmless(people, api, orders):
     assert api(people.rep).get("/api/v1/workorders", {"q": "漏\x00水"}).status_code == 422
     response = api(people.rep).get("/api/v1/workorders", {"q": "x" * 101})
     assert response.status_code == 422 and "q" in json_of(response)["fields"]
+
+
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        # Words the search engines would read as operators are only words here.
+        ("AND", set()),
+        ("漏水 AND", set()),
+        ("漏水 OR 装修", set()),
+        ("NOT 漏水", set()),
+        ("NEAR(漏 水)", set()),
+        ("NEAR", set()),
+        ('"漏水"', {"leak"}),
+        ('"漏水', {"leak"}),
+        ("漏水)", {"leak"}),
+        ("(漏水", {"leak"}),
+        ("(", set()),
+        ("*", set()),
+        ("漏*", {"leak"}),
+        ("leak*", {"tap"}),
+        ("-", set()),
+        ("-漏水", {"leak"}),
+        ("漏水 -装修", set()),  # "-" is no "not": 装修 must be found too
+        ("words:漏", set()),  # not an FTS5 column filter: "words" must be found before 漏
+        ("^漏", {"leak"}),
+        ("'", set()),
+        ("'漏水'", {"leak"}),
+        ("\\", set()),
+        ("漏 & 水", set()),  # a word with no letter or digit finds nothing
+        ("漏水 | 装修", set()),
+        ("!漏水", {"leak"}),
+        ("漏<->水", {"leak"}),
+        ("tap:*", {"tap"}),
+        ("leak:A", set()),
+        (":", set()),
+        ("{words}:", set()),
+    ],
+)
+def test_operators_typed_are_searched_as_text(people, api, orders, q, expected):
+    assert found(api, people.rep, q) == {orders[key].number for key in expected}
+
+
+def test_the_index_follows_the_order(people, api, orders):
+    noise = orders["noise"]
+    act(people.rep, noise, "dispatch", {"department": people.security.id, "dispatch_instructions": "请保安上门劝阻"})
+    assert found(api, people.rep, "劝阻") == {noise.number}
+    assert found(api, people.rep, "噪音 劝阻") == {noise.number}  # the intake's words are still found
+    assert found(api, people.rep, "13612349876") == {noise.number}
+    late = complaint(people.rep, fields={"description": "電梯故障"})
+    assert found(api, people.rep, "电梯") == {late.number}  # a new order is found at once

@@ -3,6 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from frontdesk.core.demo import database_is_empty
+from frontdesk.workorders import search
+from frontdesk.workorders.models import WorkOrder
 
 
 class Command(BaseCommand):
@@ -17,4 +19,6 @@ class Command(BaseCommand):
             raise CommandError("the database is not empty; restore goes into a new database (set DATABASE_URL or FRONTDESK_DATA_DIR)")
         with transaction.atomic():
             call_command("loaddata", file, verbosity=0)
+            # The search index is derived from the orders and not in the backup: rebuild it.
+            search.fill_index(WorkOrder)
         self.stdout.write(f"restored from {file}")
