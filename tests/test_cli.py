@@ -148,8 +148,8 @@ def frontdesk_together(*calls) -> list[subprocess.CompletedProcess]:
     return results
 
 
-DUMP = ("dumpdata", "accounts", "customers", "audit", "--natural-foreign")
-APP_TABLES = ("accounts_", "customers_", "audit_")
+DUMP = ("dumpdata", "accounts", "customers", "audit", "workorders", "--natural-foreign")
+APP_TABLES = ("accounts_", "customers_", "audit_", "workorders_", "handover_", "hotel_")
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
@@ -168,7 +168,9 @@ def _sqlite_rows(path) -> dict[str, list[tuple]]:
         tables = [
             name
             for (name,) in db.execute("select name from sqlite_master where type = 'table' order by name")
-            if name.startswith(APP_TABLES)
+            # FTS5's own shadow tables hold the index's b-tree, which differs with the order
+            # of writes; the index's rows (the virtual table itself) are compared.
+            if name.startswith(APP_TABLES) and not name.startswith("workorders_search_")
         ]
         return {table: db.execute(f'select * from "{table}" order by rowid').fetchall() for table in tables}
 
@@ -196,6 +198,7 @@ def test_backup_restores_into_a_new_database_exactly(restored):
     models = {row["model"] for row in original}
     assert {"accounts.staff", "accounts.department", "accounts.membership", "customers.customer", "audit.auditevent"} <= models
     assert sum(row["model"] == "customers.customer" for row in original) == 60
+    assert sum(row["model"] == "workorders.workorder" for row in original) == 4
     assert len(copy) == len(original)
     for before, after in zip(_values(original), _values(copy)):
         assert after == before

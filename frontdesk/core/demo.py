@@ -120,3 +120,96 @@ def load_demo(customers: int = 60, seed: int = 2026) -> None:
             contacts=[ContactInput("phone", f"0755-8{rng.randint(1000000, 9999999)}", _("office"))],
             residences=[ResidenceInput("商业街", f"{rng.randint(1, 30):02d}")],
         )
+    load_work_order_demo(staff, departments)
+    load_hotel_demo(staff["admin"])
+
+
+def load_work_order_demo(staff: dict, departments: dict) -> None:
+    """A morning at the front desk, recorded through the engine as people would: a leak just
+    dispatched (its pick-up limit running), a repair on its way, a complaint waiting for its
+    return visit, and a closed one, so the inbox, "my work" and the register are not empty."""
+    from frontdesk.workorders import services
+
+    def step(order, person, action, fields=None):
+        order.refresh_from_db(fields=["version"])
+        return services.take_action(staff[person], order.id, action, version=order.version, fields=fields or {})
+
+    residents = list(Customer.objects.filter(kind=Customer.Kind.PERSON).order_by("id")[:4])
+    engineering = departments["engineering"].id
+
+    def complaint(customer, description, room):
+        return services.create_work_order(
+            staff["frontdesk"],
+            "complaint",
+            customer_id=customer.id,
+            fields={
+                "caller_name": customer.name,
+                "caller_phone": customer.contacts.first().value,
+                "room": room,
+                "description": description,
+                "read_back": "confirmed",
+            },
+        )
+
+    closed = complaint(residents[0], "楼上卫生间漏水，天花板滴水", "3-2-501")
+    step(closed, "frontdesk", "dispatch", {"department": engineering})
+    step(closed, "plumber", "accept")
+    step(closed, "plumber", "report_result", {"result": "已更换楼上防水层", "signed_off_by": staff["engineer"].id})
+    step(closed, "frontdesk", "verify", {"verification_note": "回单完整，部门负责人已签字"})
+    step(
+        closed,
+        "visits",
+        "return_visit",
+        {"rating_quality": 5, "rating_timeliness": 4, "rating_attitude": 5},
+    )
+    step(closed, "frontdesk", "close")
+
+    waiting_visit = complaint(residents[1], "电梯夜间运行噪音大，影响休息", "5-1-1202")
+    step(waiting_visit, "frontdesk", "dispatch", {"department": engineering})
+    step(waiting_visit, "plumber", "accept")
+    step(waiting_visit, "plumber", "report_result", {"result": "已调整电梯导轨", "signed_off_by": staff["engineer"].id})
+    step(waiting_visit, "frontdesk", "verify", {"verification_note": "已签字"})
+
+    just_dispatched = complaint(residents[2], "地下车库照明损坏，夜间很暗", "2-3-302")
+    step(just_dispatched, "frontdesk", "dispatch", {"department": engineering})
+
+    repair = services.create_work_order(
+        staff["frontdesk2"],
+        "repair",
+        customer_id=residents[3].id,
+        fields={
+            "caller_name": residents[3].name,
+            "caller_phone": residents[3].contacts.first().value,
+            "room": "6-2-801",
+            "description": "厨房水龙头漏水",
+            "read_back": "confirmed",
+        },
+    )
+    step(repair, "frontdesk2", "dispatch", {"department": engineering})
+    step(repair, "plumber", "accept")
+
+
+# Hotel front desk (seed 000 第四篇): room types offered from high to low price, ~20 rooms.
+# code, names (zh-hans, zh-hant, en), facilities, view, price per night, rooms per floor
+HOTEL_ROOM_TYPES = [
+    ("suite", "江景套房", "江景套房", "River-view suite", "客厅、浴缸、迷你吧、办公桌", "river", "888.00", {8: 2}),
+    ("king", "大床房", "大床房", "King room", "1.8米大床、迷你吧、淋浴", "river", "455.00", {6: 4, 7: 4}),
+    ("twin", "标准间", "標準間", "Twin room", "两张1.2米床、淋浴", "city", "368.00", {4: 5, 5: 5}),
+]
+
+
+def load_hotel_demo(admin) -> None:
+    """Room types with one rack rate each (free cancellation until 24 hours before arrival)."""
+    from frontdesk.hotel import services as hotel
+
+    for code, hans, hant, en, facilities, view, price, floors in HOTEL_ROOM_TYPES:
+        room_type = hotel.create_room_type(
+            admin, code=code, name_zh_hans=hans, name_zh_hant=hant, name_en=en, facilities=facilities, view=view
+        )
+        hotel.create_rate_plan(
+            admin, room_type_id=room_type.id, code=f"{code}-rack", name="门市价", price=price, free_cancellation_hours=24
+        )
+        for floor, count in floors.items():
+            taken = 0 if code != "suite" else 7  # suites are 808 and 809, at the river end
+            for i in range(count):
+                hotel.create_room(admin, number=f"{floor}{taken + i + 1:02d}", floor=floor, room_type_id=room_type.id)
