@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "frontdesk.customers",
     "frontdesk.workorders",
     "frontdesk.handover",
+    "frontdesk.hotel",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("customers/", include("frontdesk.customers.urls")),
     path("workorders/", include("frontdesk.workorders.urls")),
     path("handover/", include("frontdesk.handover.urls")),
+    path("hotel/", include("frontdesk.hotel.urls")),
     path("", core_views.dashboard, name="dashboard"),
 ]

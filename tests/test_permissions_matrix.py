@@ -29,6 +29,7 @@ from frontdesk.handover.services import write_handover
 from frontdesk.workorders.attachments import add_attachment
 from frontdesk.workorders.services import create_work_order, take_action
 from tests.conftest import PERSONAS, json_of
+from tests.hotel.helpers import matrix_targets
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
 
@@ -44,6 +45,8 @@ TOKEN_USERS = EVERYONE - {"plumber", "guard"}
 # does not see it. QA inspectors and data analysts read every order and change none.
 COMPLAINT_INTAKE = frozenset({"rep", "specialist", "supervisor", "manager"})
 SEE_ENGINEERING_ORDER = EVERYONE - {"guard"}
+HOTEL_VIEW = VIEW_CUSTOMERS
+HOTEL_DESK = EDIT_CUSTOMERS
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,52 @@ RULES: dict[tuple[str, str], Rule] = {
         body={"version": 1},
         why="the rep wrote it; inspectors and analysts change nothing",
     ),
+    # Hotel front desk (frontdesk/hotel): the desk roles book, check in and out and post
+    # charges; return-visit specialists, inspectors and analysts read; a supervisor and above
+    # raise an account's limit. Targets come from tests/hotel/helpers.matrix_targets: a 422 for
+    # a step the stay is not at (settling a guest in house) still shows the right was granted.
+    ("GET", "/api/v1/hotel/room-types"): Rule(HOTEL_VIEW),
+    ("GET", "/api/v1/hotel/rooms"): Rule(HOTEL_VIEW),
+    ("GET", "/api/v1/hotel/availability"): Rule(HOTEL_VIEW, query={"nights": 2}),
+    ("POST", "/api/v1/hotel/reservations"): Rule(
+        HOTEL_DESK,
+        body={
+            "rate_plan_id": "{king_rate_id}", "arrival_date": "{tomorrow}", "arrival_time": "18:00", "nights": 1,
+            "guest_name": "赵六", "title": "ms", "phone": "13700137000", "guaranteed": True,
+        },
+    ),
+    ("GET", "/api/v1/hotel/reservations"): Rule(HOTEL_VIEW),
+    ("GET", "/api/v1/hotel/reservations/{reservation_id}"): Rule(HOTEL_VIEW),
+    ("POST", "/api/v1/hotel/reservations/{reservation_id}/cancel"): Rule(HOTEL_DESK, body={"version": "{reservation_version}"}),
+    ("POST", "/api/v1/hotel/stays"): Rule(
+        HOTEL_DESK,
+        body={
+            "reservation_id": "{reservation_id}", "room_id": "{vacant_twin_id}", "id_type": "passport",
+            "id_number": "E12345678", "deposit_type": "cash", "deposit": "800",
+        },
+        why="the booking is for tomorrow, so the desk gets 422; the right is what is checked",
+    ),
+    ("GET", "/api/v1/hotel/stays"): Rule(HOTEL_VIEW),
+    ("GET", "/api/v1/hotel/stays/{stay_id}"): Rule(HOTEL_VIEW),
+    ("POST", "/api/v1/hotel/stays/{stay_id}/charges"): Rule(HOTEL_DESK, body={"category": "minibar", "amount": "20"}),
+    ("POST", "/api/v1/hotel/stays/{stay_id}/deposits"): Rule(HOTEL_DESK, body={"amount": "200", "method": "cash"}),
+    ("POST", "/api/v1/hotel/stays/{stay_id}/limit"): Rule(
+        MERGE_CUSTOMERS, body={"version": "{stay_version}", "amount": "100", "reason": "熟客"},
+        why="supervisors and above: the same people who merge customers",
+    ),
+    ("POST", "/api/v1/hotel/stays/{stay_id}/check-out"): Rule(
+        HOTEL_DESK, body={"version": "{stay_version}", "key_card_returned": True}
+    ),
+    ("POST", "/api/v1/hotel/stays/{stay_id}/room-check"): Rule(HOTEL_DESK, body={"version": "{stay_version}"}),
+    ("POST", "/api/v1/hotel/stays/{stay_id}/settle"): Rule(HOTEL_DESK, body={"version": "{stay_version}"}),
+    ("POST", "/api/v1/hotel/stays/{stay_id}/refund"): Rule(
+        HOTEL_DESK, body={"version": "{stay_version}", "deposit_slip_returned": True}
+    ),
+    ("POST", "/api/v1/hotel/wakeup-calls"): Rule(HOTEL_DESK, body={"stay_id": "{stay_id}", "time": "06:30"}),
+    ("GET", "/api/v1/hotel/wakeup-calls"): Rule(HOTEL_VIEW, query={"due": 1}),
+    ("POST", "/api/v1/hotel/wakeup-calls/{wakeup_call_id}/done"): Rule(
+        HOTEL_DESK, body={"version": "{wakeup_call_version}"}
+    ),
 }
 
 
@@ -184,6 +233,7 @@ def targets(people, settings, tmp_path):
         "customer_id": customer.id,
         "duplicate_id": duplicate.id,
         "token_id": token.id,
+        **matrix_targets(people),
     }
 
 

@@ -35,29 +35,41 @@ class Capability(models.TextChoices):
     MANAGE_SHIFTS = "shifts.manage", _("Manage shifts and duty rosters")
     VIEW_AUDIT = "audit.view", _("View the audit log")
     USE_API_TOKENS = "tokens.own", _("Create API tokens for oneself")
+    VIEW_HOTEL = "hotel.view", _("View hotel rooms, reservations and stays")
+    WORK_HOTEL_DESK = "hotel.desk", _("Take reservations, check guests in and out, post charges")
+    RAISE_FOLIO_LIMIT = "hotel.raise_limit", _("Raise a guest account's spending limit")
+    SET_UP_HOTEL = "hotel.setup", _("Set up room types, rooms and rates")
 
 
 C = Capability
 _FRONT_OFFICE = {C.VIEW_CUSTOMERS, C.EDIT_CUSTOMERS, C.SEE_FULL_CONTACTS, C.VIEW_STAFF, C.USE_API_TOKENS}
+# The hotel front desk (seed 000 第四篇): the receptionist is the front-desk representative;
+# raising a guest account's limit is a supervisor's decision (seed 二.7).
+_HOTEL_DESK = {C.VIEW_HOTEL, C.WORK_HOTEL_DESK}
+_HOTEL_MANAGEMENT = _HOTEL_DESK | {C.RAISE_FOLIO_LIMIT, C.SET_UP_HOTEL}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     # Front-desk staff call customers back, so they see whole phone numbers; ID numbers stay
     # masked to everyone below a manager.
-    Role.REPRESENTATIVE: frozenset(_FRONT_OFFICE),
-    Role.SPECIALIST: frozenset(_FRONT_OFFICE),
-    Role.RETURN_VISIT_SPECIALIST: frozenset(_FRONT_OFFICE - {C.EDIT_CUSTOMERS}),
-    Role.SUPERVISOR: frozenset(_FRONT_OFFICE | {C.MERGE_CUSTOMERS, C.MANAGE_SHIFTS}),
+    Role.REPRESENTATIVE: frozenset(_FRONT_OFFICE | _HOTEL_DESK),
+    Role.SPECIALIST: frozenset(_FRONT_OFFICE | _HOTEL_DESK),
+    Role.RETURN_VISIT_SPECIALIST: frozenset(_FRONT_OFFICE - {C.EDIT_CUSTOMERS} | {C.VIEW_HOTEL}),
+    Role.SUPERVISOR: frozenset(_FRONT_OFFICE | {C.MERGE_CUSTOMERS, C.MANAGE_SHIFTS, C.RAISE_FOLIO_LIMIT} | _HOTEL_DESK),
     Role.CS_MANAGER: frozenset(
-        _FRONT_OFFICE | {C.MERGE_CUSTOMERS, C.SEE_ID_NUMBERS, C.MANAGE_SHIFTS, C.MANAGE_STAFF, C.VIEW_AUDIT}
+        _FRONT_OFFICE
+        | {C.MERGE_CUSTOMERS, C.SEE_ID_NUMBERS, C.MANAGE_SHIFTS, C.MANAGE_STAFF, C.VIEW_AUDIT}
+        | _HOTEL_MANAGEMENT
     ),
     Role.GENERAL_MANAGER: frozenset(
-        _FRONT_OFFICE | {C.MERGE_CUSTOMERS, C.SEE_ID_NUMBERS, C.MANAGE_SHIFTS, C.MANAGE_STAFF, C.VIEW_AUDIT}
+        _FRONT_OFFICE
+        | {C.MERGE_CUSTOMERS, C.SEE_ID_NUMBERS, C.MANAGE_SHIFTS, C.MANAGE_STAFF, C.VIEW_AUDIT}
+        | _HOTEL_MANAGEMENT
     ),
     Role.DEPARTMENT_HEAD: frozenset({C.VIEW_STAFF, C.MANAGE_SHIFTS, C.USE_API_TOKENS}),
     Role.DEPARTMENT_WORKER: frozenset({C.VIEW_STAFF}),
     # Inspectors and analysts read everything but change nothing; contacts stay masked.
-    Role.QA_INSPECTOR: frozenset({C.VIEW_CUSTOMERS, C.VIEW_STAFF, C.VIEW_AUDIT, C.USE_API_TOKENS}),
-    Role.DATA_ANALYST: frozenset({C.VIEW_CUSTOMERS, C.VIEW_STAFF, C.USE_API_TOKENS}),
+    Role.QA_INSPECTOR: frozenset({C.VIEW_CUSTOMERS, C.VIEW_STAFF, C.VIEW_AUDIT, C.USE_API_TOKENS, C.VIEW_HOTEL}),
+    Role.DATA_ANALYST: frozenset({C.VIEW_CUSTOMERS, C.VIEW_STAFF, C.USE_API_TOKENS, C.VIEW_HOTEL}),
     Role.ADMINISTRATOR: frozenset(Capability.values),
 }
 

@@ -134,11 +134,13 @@ def register_routers() -> None:
     from frontdesk.customers.api import router as customers_router
     from frontdesk.workorders.api import router as workorders_router
     from frontdesk.handover.api import router as handover_router
+    from frontdesk.hotel.api import router as hotel_router
 
     api.add_router("/", accounts_router)
     api.add_router("/customers", customers_router)
     api.add_router("/", workorders_router)
     api.add_router("/", handover_router)
+    api.add_router("/hotel", hotel_router)
 
 
 register_routers()
