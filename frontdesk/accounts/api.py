@@ -19,6 +19,8 @@ class DepartmentOut(Schema):
     code: str
     name: str
     phone: str
+    opens_at: datetime.time
+    closes_at: datetime.time
     is_active: bool
     version: int
 
@@ -27,6 +29,8 @@ class DepartmentIn(StrictIn):
     code: str = Field(max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
     name: str = Field(max_length=60, min_length=1)
     phone: str = Field("", max_length=32)
+    opens_at: datetime.time | None = Field(None, description="working hours start (default 09:00)")
+    closes_at: datetime.time | None = Field(None, description="working hours end (default 18:00)")
 
 
 class DepartmentPatch(StrictIn):
@@ -34,6 +38,8 @@ class DepartmentPatch(StrictIn):
     code: str | None = Field(None, max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
     name: str | None = Field(None, max_length=60, min_length=1)
     phone: str | None = Field(None, max_length=32)
+    opens_at: datetime.time | None = None
+    closes_at: datetime.time | None = None
     is_active: bool | None = None
 
 
@@ -74,6 +80,8 @@ class StaffPatch(StrictIn):
     full_name: str | None = Field(None, max_length=60, min_length=1)
     employee_number: str | None = Field(None, max_length=20, min_length=1)
     phone: str | None = Field(None, max_length=32)
+    opens_at: datetime.time | None = None
+    closes_at: datetime.time | None = None
     is_active: bool | None = None
     memberships: list[MembershipIO] | None = None
 

@@ -1,6 +1,8 @@
 """Forms of the staff, department and API-token pages: type and shape only; the rules
 (unique staff numbers, password strength, who may grant which role) live in accounts.services."""
 
+import datetime
+
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import RegexValidator
@@ -95,6 +97,17 @@ class DepartmentForm(forms.Form):
     )
     name = forms.CharField(label=_("Name"), max_length=60)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    opens_at = forms.TimeField(
+        label=_("Working hours start"),
+        initial=datetime.time(9, 0),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Time limits counted in working time use these hours."),
+    )
+    closes_at = forms.TimeField(
+        label=_("Working hours end"),
+        initial=datetime.time(18, 0),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -1,3 +1,4 @@
+import datetime
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
@@ -11,11 +12,21 @@ class Department(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60, unique=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Time limits "in working time" count only these hours, on Chinese working days.
+    opens_at = models.TimeField(_("working hours start"), default=datetime.time(9, 0))
+    closes_at = models.TimeField(_("working hours end"), default=datetime.time(18, 0))
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")),
+                name="department_hours_in_order",
+                violation_error_message=_("Working hours must end after they start."),
+            )
+        ]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
 

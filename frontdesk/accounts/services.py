@@ -66,9 +66,19 @@ def get_visible_department(actor: Staff, department_id: int) -> Department:
 # --- departments -------------------------------------------------------------------------
 
 
-def create_department(actor: Staff, *, code: str, name: str, phone: str = "") -> Department:
+def create_department(
+    actor: Staff,
+    *,
+    code: str,
+    name: str,
+    phone: str = "",
+    opens_at: datetime.time | None = None,
+    closes_at: datetime.time | None = None,
+) -> Department:
     authorize(actor, Capability.MANAGE_STAFF)
     department = Department(code=code, name=name.strip(), phone=phone.strip())
+    department.opens_at = opens_at or department.opens_at
+    department.closes_at = closes_at or department.closes_at
     check_model(department)
     with transaction.atomic():
         department.save()
@@ -79,7 +89,7 @@ def create_department(actor: Staff, *, code: str, name: str, phone: str = "") ->
 def update_department(actor: Staff, department_id: int, *, version: int, **changes) -> Department:
     authorize(actor, Capability.MANAGE_STAFF)
     department = get_visible_department(actor, department_id)
-    apply_changes(department, changes, {"code", "name", "phone", "is_active"})
+    apply_changes(department, changes, {"code", "name", "phone", "opens_at", "closes_at", "is_active"})
     check_model(department)
     with transaction.atomic():
         department.version = claim_version(Department, department.id, version)

@@ -155,13 +155,14 @@ def department_create(request):
 def department_edit(request, department_id: int):
     services.authorize(request.user, Capability.MANAGE_STAFF)
     department = services.get_visible_department(request.user, department_id)
-    initial = {name: getattr(department, name) for name in ("code", "name", "phone", "is_active", "version")}
+    editable = ("code", "name", "phone", "opens_at", "closes_at", "is_active")
+    initial = {name: getattr(department, name) for name in (*editable, "version")}
     form = DepartmentForm(request.POST or None, initial=initial, creating=False)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            changes = {name: data[name] for name in ("code", "name", "phone", "is_active") if name in form.changed_data}
+            changes = {name: data[name] for name in editable if name in form.changed_data}
             try:
                 department = services.update_department(request.user, department.id, version=data["version"], **changes)
             except FORM_ERRORS as exc:

@@ -22,25 +22,42 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from frontdesk.accounts.models import Department
 from frontdesk.core import clock
 from frontdesk.workorders.effects import append_event, conditions_hold, escalate, in_site_language, notify
 from frontdesk.workorders.models import Notification, Timer, WorkOrder, WorkOrderEvent
 from frontdesk.workorders.procedure import TIMER_BREACHED, Procedure
 from frontdesk.workorders.versions import procedure_of
-from frontdesk.workorders.working_time import add_working_minutes
+from frontdesk.workorders.working_time import DEFAULT_HOURS, add_working_minutes
 
 log = logging.getLogger("frontdesk.workorders.timers")
 
 RUNNING, STOPPED, BREACHED = Timer.State.RUNNING, Timer.State.STOPPED, Timer.State.BREACHED
 
 
-def due_time(procedure: Procedure, name: str, started_at: datetime.datetime, fields: dict) -> datetime.datetime:
+def due_time(
+    procedure: Procedure,
+    name: str,
+    started_at: datetime.datetime,
+    fields: dict,
+    hours: tuple[datetime.time, datetime.time] = DEFAULT_HOURS,
+) -> datetime.datetime:
+    """When the timer falls due; a limit in working time counts `hours` (the working hours of
+    the order's responsible department) on Chinese working days."""
     spec = procedure.timers[name]
     if spec.due_field:
         return datetime.datetime.fromisoformat(fields[spec.due_field])
     if spec.working_time:
-        return add_working_minutes(started_at, spec.minutes)
+        return add_working_minutes(started_at, spec.minutes, hours)
     return started_at + datetime.timedelta(minutes=spec.minutes)
+
+
+def working_hours_of(order: WorkOrder) -> tuple[datetime.time, datetime.time]:
+    """The responsible department's working hours; the default before one is named."""
+    if order.department_id is None:
+        return DEFAULT_HOURS
+    hours = Department.objects.filter(id=order.department_id).values_list("opens_at", "closes_at").first()
+    return hours or DEFAULT_HOURS
 
 
 def start_timers(order: WorkOrder, procedure: Procedure, names: tuple[str, ...], *, at) -> None:
@@ -54,7 +71,13 @@ def start_timers(order: WorkOrder, procedure: Procedure, names: tuple[str, ...],
             order_id=order.id,
             name=name,
             started_at=at,
-            due_at=due_time(procedure, name, at, order.fields),
+            due_at=due_time(
+                procedure,
+                name,
+                at,
+                order.fields,
+                working_hours_of(order) if procedure.timers[name].working_time else DEFAULT_HOURS,
+            ),
             state=RUNNING,
         )
 

@@ -11,7 +11,7 @@ import datetime
 import chinese_calendar
 from django.utils import timezone
 
-# The default working hours of a department; per-department hours come with the roster.
+# The working hours of a department that has not set its own (accounts.Department.opens_at).
 DEFAULT_HOURS = (datetime.time(9, 0), datetime.time(18, 0))
 
 # Ten years of days: a bound that no real limit reaches, so a bad input cannot loop forever.

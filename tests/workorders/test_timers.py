@@ -205,3 +205,31 @@ def test_an_order_limit_of_three_working_days_before_national_day_ends_on_the_ma
     assert order.timers.get().due_at == local(2026, 10, 10, 16)
     assert sweep_due_timers(now=local(2026, 10, 10, 15, 59)) == 0
     assert sweep_due_timers(now=local(2026, 10, 10, 16)) == 1
+
+
+def test_a_working_time_limit_counts_the_responsible_departments_own_hours(people, api, clock, monkeypatch):
+    manager = api(people.manager, language="en")
+    url = f"/api/v1/departments/{people.engineering.id}"
+    refused = manager.patch(url, {"version": 1, "opens_at": "12:00", "closes_at": "08:30"}, content_type="application/json")
+    assert refused.status_code == 422
+    assert "Working hours must end after they start." in str(refused.json())
+    changed = manager.patch(url, {"version": 1, "opens_at": "08:30", "closes_at": "12:00"}, content_type="application/json")
+    assert changed.json()["opens_at"] == "08:30:00" and changed.json()["closes_at"] == "12:00:00"
+
+    definition = minimal()
+    definition["timers"]["limit"].update(limit={"minutes": 60, "calendar": "working"})
+    procedure = parse_definition(definition, "sample.yaml")
+    monkeypatch.setattr(loader, "load_procedures", lambda folder=None: {"sample": procedure})
+    from frontdesk.workorders import services
+
+    # Monday 11:30: half an hour before engineering closes at noon, the rest from 08:30 Tuesday.
+    clock.move_to(local(2026, 11, 23, 11, 30))
+    engineering = services.create_work_order(
+        people.rep, "sample", fields={"summary": "上午报修"}, department_id=people.engineering.id
+    )
+    assert engineering.timers.get().due_at == local(2026, 11, 24, 9, 0)
+    # A department that keeps the default hours (09:00-18:00) gives the same hour back today.
+    security = services.create_work_order(
+        people.rep, "sample", fields={"summary": "上午报修"}, department_id=people.security.id
+    )
+    assert security.timers.get().due_at == local(2026, 11, 23, 12, 30)
