@@ -38,16 +38,19 @@ def list_service_types(request):
 
 @router.get("/workorders", response=WorkOrderPage, summary="List or search work orders, newest first")
 def list_work_orders(request, filters: Query[WorkOrderFilters]):
-    orders = services.search_orders(
-        request.auth,
-        service_type=filters.service_type,
-        state=filters.state,
-        department_id=filters.department,
-        overdue=filters.overdue,
-        assignee=filters.assignee,
-        q=filters.q,
-    ).prefetch_related(*presenters.ORDER_PREFETCH)
-    items, next_cursor = keyset_page(orders, filters.cursor, page_limit(filters.limit))
+    def orders(window):
+        return services.search_orders(
+            request.auth,
+            service_type=filters.service_type,
+            state=filters.state,
+            department_id=filters.department,
+            overdue=filters.overdue,
+            assignee=filters.assignee,
+            q=filters.q,
+            window=window,
+        ).prefetch_related(*presenters.ORDER_PREFETCH)
+
+    items, next_cursor = services.page_of_orders(orders, filters.q, filters.cursor, page_limit(filters.limit))
     return {"items": presenters.order_summaries(items, request.auth), "next_cursor": next_cursor}
 
 

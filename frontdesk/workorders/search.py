@@ -25,6 +25,7 @@ a trigger could not compute it, and writing it from the service keeps it in the 
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q
@@ -228,13 +229,47 @@ def fill_index(work_order_model) -> int:
         last_id, count = rows[-1][0], count + len(rows)
 
 
-def matching(q: str) -> Q:
-    """A filter every word of `q` must satisfy (an empty query matches everything)."""
+@dataclass(frozen=True)
+class Window:
+    """The newest `size` matches with an id below `before_id` (all ids when None)."""
+
+    size: int
+    before_id: int | None = None
+
+
+def uses_windows(q: str) -> bool:
+    """Whether a page of this search can look at a window of the newest matches first. FTS5
+    hands matches over in id order, so the newest thousands cost under a millisecond where
+    gathering every match of a common word (a sixth of a million orders) costs fifty; a GIN
+    index has no order, and PostgreSQL's planner already reads newest-first for common words."""
+    return connection.vendor == "sqlite" and bool(query_tokens(q))
+
+
+def _fts5_matches(words, window: Window | None) -> tuple[str, list]:
+    sql, params = f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH %s", [fts5_match(words)]
+    if window is not None:
+        if window.before_id is not None:
+            sql, params = sql + " AND rowid < %s", [*params, window.before_id]
+        sql, params = sql + " ORDER BY rowid DESC LIMIT %s", [*params, window.size]
+    return sql, params
+
+
+def window_is_full(q: str, window: Window) -> bool:
+    """True when the window holds `size` matches, so older ones may lie beyond it."""
+    sql, params = _fts5_matches(query_tokens(q), window)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql})", params)
+        return cursor.fetchone()[0] >= window.size
+
+
+def matching(q: str, window: Window | None = None) -> Q:
+    """A filter every word of `q` must satisfy (an empty query matches everything); with a
+    window (SQLite only), only the matches inside it."""
     words = query_tokens(q)
     if not words:
         return Q() if words == [] else Q(pk__in=[])
     if connection.vendor == "postgresql":
         found = RawSQL(f"SELECT order_id FROM {INDEX_TABLE} WHERE terms @@ %s::tsquery", [tsquery(words)])
     else:
-        found = RawSQL(f"SELECT rowid FROM {INDEX_TABLE} WHERE {INDEX_TABLE} MATCH %s", [fts5_match(words)])
+        found = RawSQL(*_fts5_matches(words, window))
     return Q(id__in=found)

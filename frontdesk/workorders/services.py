@@ -22,15 +22,16 @@ from frontdesk.accounts.roles import SEES_ALL_DEPARTMENTS, Role
 from frontdesk.core import clock
 from frontdesk.core.changes import claim_version
 from frontdesk.core.errors import InvalidInput, NotFound, PermissionDenied, StaleVersion, field_error
+from frontdesk.core.pagination import decode_cursor, keyset_page
 from frontdesk.customers.models import Customer
 from frontdesk.customers.services import create_customer
-from frontdesk.workorders import loader
+from frontdesk.workorders import loader, search
 from frontdesk.workorders.choices import Channel, Complexity, Priority
 from frontdesk.workorders.effects import append_event, apply_effects
 from frontdesk.workorders.fieldtypes import clean_fields
 from frontdesk.workorders.models import Notification, NumberSequence, Timer, WorkOrder
 from frontdesk.workorders.procedure import ActionSpec, Procedure
-from frontdesk.workorders.search import matching, search_text_for, write_index
+from frontdesk.workorders.search import search_text_for, write_index
 from frontdesk.workorders.timers import start_timers, stop_timers
 from frontdesk.workorders.versions import current_procedure, procedure_of, version_row
 
@@ -73,6 +74,7 @@ def search_orders(
     assignee: int | str | None = None,
     open_only: bool = False,
     q: str = "",
+    window: search.Window | None = None,
 ):
     """The visible orders matching every filter given (None: not filtered), for the API list,
     the inbox and the summary register.
@@ -100,10 +102,27 @@ def search_orders(
         orders = orders.filter(Exists(late)) if overdue else orders.exclude(Exists(late))
     if open_only:
         orders = orders.exclude(in_final_state())
-    orders = orders.filter(matching(q))
+    orders = orders.filter(search.matching(q, window))
     return orders.select_related("procedure_version", "department", "assignee", "customer").defer(
         "procedure_version__definition"
     )
+
+
+# How many of the newest matches a page of a search looks at before it asks for all of them.
+SEARCH_WINDOW = 2000
+
+
+def page_of_orders(orders_for, q: str, cursor: str | None, limit: int) -> tuple[list[WorkOrder], str | None]:
+    """One keyset page of `orders_for(window)` (a search_orders queryset built with that
+    window). A search first reads the newest SEARCH_WINDOW matches below the cursor: when they
+    fill the page, or are all the matches there are, the page is exact; only otherwise (a
+    filter rejected most of them) does it read every match."""
+    if search.uses_windows(q):
+        window = search.Window(SEARCH_WINDOW, decode_cursor(cursor) if cursor else None)
+        rows, next_cursor = keyset_page(orders_for(window), cursor, limit)
+        if next_cursor is not None or not search.window_is_full(q, window):
+            return rows, next_cursor
+    return keyset_page(orders_for(None), cursor, limit)
 
 
 def in_final_state() -> Q:

@@ -455,23 +455,29 @@ def my_work(request):
 
 
 def _register_orders(request):
-    """The register's orders and filters (the page and both exports read the same)."""
+    """The register's filters and a function of the search window giving its orders (the
+    page and both exports read the same)."""
     procedures = load_procedures()
     form = RegisterFilterForm(procedures, request.GET or None)
     filters = form.values() if request.GET else {}
     department = filters.get("department")
-    orders = services.search_orders(
-        request.user,
-        service_type=filters.get("service_type"),
-        state=filters.get("state"),
-        department_id=int(department) if department else None,
-        overdue=True if filters.get("overdue") else None,
-        q=filters.get("q", ""),
-    )
-    if "date_from" in filters:
-        orders = orders.filter(created_at__date__gte=filters["date_from"])
-    if "date_to" in filters:
-        orders = orders.filter(created_at__date__lte=filters["date_to"])
+
+    def orders(window=None):
+        found = services.search_orders(
+            request.user,
+            service_type=filters.get("service_type"),
+            state=filters.get("state"),
+            department_id=int(department) if department else None,
+            overdue=True if filters.get("overdue") else None,
+            q=filters.get("q", ""),
+            window=window,
+        )
+        if "date_from" in filters:
+            found = found.filter(created_at__date__gte=filters["date_from"])
+        if "date_to" in filters:
+            found = found.filter(created_at__date__lte=filters["date_to"])
+        return found
+
     return form, filters, orders
 
 
@@ -484,7 +490,12 @@ def _filter_query(request) -> dict:
 def register(request):
     """The summary register (汇总表): every visible order, filtered, newest first."""
     form, filters, orders = _register_orders(request)
-    rows, next_cursor = keyset_page(_with_timers(orders), request.GET.get("cursor"), settings.FRONTDESK_PAGE_SIZE)
+    rows, next_cursor = services.page_of_orders(
+        lambda window: _with_timers(orders(window)),
+        filters.get("q", ""),
+        request.GET.get("cursor"),
+        settings.FRONTDESK_PAGE_SIZE,
+    )
     query = _filter_query(request)
     context = {
         "form": form,
@@ -500,7 +511,8 @@ def register(request):
 @login_required
 @service_page
 def register_export(request, file_format: str):
-    form, filters, orders = _register_orders(request)
+    form, filters, orders_for = _register_orders(request)
+    orders = orders_for()
     procedure = load_procedures().get(filters.get("service_type", ""))
     stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
     if file_format == "csv":

@@ -148,3 +148,32 @@ def test_the_index_follows_the_order(people, api, orders):
     assert found(api, people.rep, "13612349876") == {noise.number}
     late = complaint(people.rep, fields={"description": "電梯故障"})
     assert found(api, people.rep, "电梯") == {late.number}  # a new order is found at once
+
+
+def test_pages_of_a_common_word_are_exact_when_the_window_of_newest_matches_is_small(
+    people, api, clock, monkeypatch
+):
+    # 12 leaks, every third dispatched to engineering; other orders in between.
+    leaks, engineering = [], []
+    for i in range(12):
+        order = complaint(people.rep, fields={"description": f"第{i}户卫生间漏水"})
+        complaint(people.rep, fields={"description": "电梯噪音"})
+        if i % 3 == 0:
+            act(people.rep, order, "dispatch", {"department": people.engineering.id})
+            engineering.append(order.id)
+        leaks.append(order.id)
+    # A window of 3 newest matches: pages must still walk every match, in order, also when the
+    # department filter rejects most of a window and the page falls back to every match.
+    monkeypatch.setattr(services, "SEARCH_WINDOW", 3)
+
+    def walk(**query) -> list[int]:
+        seen, cursor = [], None
+        while True:
+            page = json_of(api(people.manager).get("/api/v1/workorders", {**query, "limit": 2, **({"cursor": cursor} if cursor else {})}))
+            seen += [item["id"] for item in page["items"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return seen
+
+    assert walk(q="漏水") == sorted(leaks, reverse=True)
+    assert walk(q="漏水", department=people.engineering.id) == sorted(engineering, reverse=True)
