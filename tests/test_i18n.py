@@ -64,3 +64,17 @@ def test_api_errors_speak_the_request_language(people, api, language, message, f
 def test_default_language_is_simplified_chinese(people, api):
     response = api(people.rep).get("/api/v1/customers", {"cursor": "nonsense"})
     assert response.json()["message"] == "请更正以下错误。"
+
+
+def test_pages_speak_simplified_chinese_to_an_english_browser_until_the_switch_is_used(people):
+    from django.conf import settings
+    from django.test import Client
+
+    browser = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+    browser.force_login(people.rep)
+    page = browser.get("/customers/").content.decode()
+    assert '<html lang="zh-hans"' in page and "客户档案" in page
+    switched = browser.post("/i18n/setlang/", {"language": "en", "next": "/customers/"})
+    assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    page = browser.get("/customers/").content.decode()
+    assert '<html lang="en"' in page and "Customer archive" in page

@@ -1,3 +1,7 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 # Everything frontdesk serves comes from its own origin: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -46,3 +50,19 @@ class ApiMethodNotAllowedMiddleware:
             response = error_response(request, 405, "method_not_allowed", _("This method is not allowed here."))
             response["Allow"] = allowed
         return response
+
+
+class PageLanguageMiddleware(LocaleMiddleware):
+    """Pages speak the language the person chose with the language switch (its cookie), else
+    zh-hans: a front desk's browser is often an English one while its staff work in Chinese.
+    The API follows Accept-Language, which a program sets on purpose."""
+
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        try:
+            language = translation.get_supported_language_variant(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""))
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
