@@ -391,3 +391,15 @@ def test_a_department_with_staff_cannot_be_deleted(people, api):
     assert manager.delete(f"/api/v1/departments/{people.security.id}").status_code == 204
     assert not Department.objects.filter(id=people.security.id).exists()
     assert len(events("department.deleted")) == 1
+
+
+def test_working_hours_with_a_time_zone_are_refused(people, api):
+    manager = api(people.manager, language="en")
+    response = manager.post(
+        "/api/v1/departments",
+        {"code": "garden", "name": "绿化部", "opens_at": "08:00+08:00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"opens_at": ["Enter a valid date or time."]}
+    assert not Department.objects.filter(code="garden").exists()

@@ -1,6 +1,8 @@
 import datetime
 
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from frontdesk.accounts import services
 from frontdesk.accounts.models import Staff
@@ -25,12 +27,21 @@ class DepartmentOut(Schema):
     version: int
 
 
+def _time_of_day(value: datetime.time | None) -> datetime.time | None:
+    # Working hours are a wall-clock time in the site's time zone, never "09:00+08:00".
+    if value is not None and value.tzinfo is not None:
+        raise PydanticCustomError("time_with_zone", "a time of day without a time zone")
+    return value
+
+
 class DepartmentIn(StrictIn):
     code: str = Field(max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")
     name: str = Field(max_length=60, min_length=1)
     phone: str = Field("", max_length=32)
     opens_at: datetime.time | None = Field(None, description="working hours start (default 09:00)")
     closes_at: datetime.time | None = Field(None, description="working hours end (default 18:00)")
+
+    _naive_hours = field_validator("opens_at", "closes_at")(_time_of_day)
 
 
 class DepartmentPatch(StrictIn):
@@ -41,6 +52,8 @@ class DepartmentPatch(StrictIn):
     opens_at: datetime.time | None = None
     closes_at: datetime.time | None = None
     is_active: bool | None = None
+
+    _naive_hours = field_validator("opens_at", "closes_at")(_time_of_day)
 
 
 class MembershipIO(StrictIn):
@@ -83,6 +96,8 @@ class StaffPatch(StrictIn):
     opens_at: datetime.time | None = None
     closes_at: datetime.time | None = None
     is_active: bool | None = None
+
+    _naive_hours = field_validator("opens_at", "closes_at")(_time_of_day)
     memberships: list[MembershipIO] | None = None
 
 
