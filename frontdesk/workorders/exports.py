@@ -7,18 +7,12 @@ declares (money as a number with two decimals); across several types, the record
 into one "details" column, since each type names its fields differently.
 """
 
-import csv
-import io
-from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
-from frontdesk.core import clock
+from frontdesk.core import clock, spreadsheets
 from frontdesk.workorders import display
 from frontdesk.workorders.choices import Channel, Complexity, Priority
 from frontdesk.workorders.models import Timer
@@ -26,7 +20,6 @@ from frontdesk.workorders.procedure import Procedure
 from frontdesk.workorders.versions import procedure_of
 
 CHUNK = 500  # orders read per query while writing a file
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _yes_no(value: bool) -> str:
@@ -92,51 +85,11 @@ def register_table(orders, viewer, procedure: Procedure | None):
 
 
 # A cell starting with one of these is a formula to Excel: text a caller dictated
-# ("=1+1", "-2 楼") must never run as one.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_text(value) -> str:
-    text = "" if value is None else f"{value}"
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_STARTS) else text
-
-
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def csv_response(orders, viewer, procedure: Procedure | None, filename: str) -> HttpResponse:
-    """UTF-8 with a byte-order mark: without it Excel reads the Chinese as another encoding."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in register_table(orders, viewer, procedure):
-        writer.writerow([_csv_text(value) for value in row])
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    return _attachment(response, filename)
+    return spreadsheets.csv_response(register_table(orders, viewer, procedure), filename)
 
 
 def xlsx_response(orders, viewer, procedure: Procedure | None, filename: str) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Summary register")[:31])
-    widths: dict[int, int] = {}
-    rows = register_table(orders, viewer, procedure)
-    header = next(rows)
-    for index, title in enumerate(header, start=1):
-        widths[index] = max(10, len(title) * 2 + 2)
-        sheet.column_dimensions[get_column_letter(index)].width = widths[index]
-    sheet.freeze_panes = "A2"
-    sheet.append(header)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, Decimal):
-                cell.number_format = "0.00"
-            elif isinstance(value, str):
-                cell.data_type = "s"  # text stays text, even when it starts with "="
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), filename)
+    return spreadsheets.xlsx_response(register_table(orders, viewer, procedure), filename, _("Summary register"))

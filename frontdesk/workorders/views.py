@@ -22,6 +22,7 @@ from frontdesk.accounts.roles import Capability
 from frontdesk.core import clock
 from frontdesk.core.errors import InvalidInput, NotFound, PermissionDenied, ServiceError, StaleVersion
 from frontdesk.core.pagination import keyset_page
+from frontdesk.core.readback import hidden_inputs, typed_values
 from frontdesk.core.text import clean_query
 from frontdesk.core.views import more_url, render_fragment_or_page, service_page
 from frontdesk.customers import presenters as customer_presenters
@@ -122,8 +123,8 @@ def intake(request, service_type: str):
     status = 200
     if step == "edit" and data:
         # Back from the read-back: the same values, in inputs again, without error messages.
-        fields_form = ProcedureFieldsForm(procedure, procedure.intake, initial=_typed(fields_form))
-        details_form = IntakeDetailsForm(initial=_typed(details_form))
+        fields_form = ProcedureFieldsForm(procedure, procedure.intake, initial=typed_values(fields_form))
+        details_form = IntakeDetailsForm(initial=typed_values(details_form))
     elif data:
         valid = fields_form.is_valid() & details_form.is_valid()
         customer_id = details_form.cleaned_data.get("customer_id")
@@ -158,7 +159,7 @@ def intake(request, service_type: str):
                     "values": display.recorded_values(procedure, fields_form.stored_values, request.user),
                     "details": details_form,
                     "customer": customer,
-                    "hidden": _hidden_inputs(fields_form) + _hidden_inputs(details_form),
+                    "hidden": hidden_inputs(fields_form) + hidden_inputs(details_form),
                 },
             )
         else:
@@ -167,23 +168,11 @@ def intake(request, service_type: str):
         "procedure": procedure,
         "fields_form": fields_form,
         "details_form": details_form,
-        "customer": _chosen_customer(request.user, _typed(details_form).get("customer_id")),
+        "customer": _chosen_customer(request.user, typed_values(details_form).get("customer_id")),
         "can_search_customers": request.user.can(Capability.VIEW_CUSTOMERS),
         "errors": fields_form.errors or details_form.errors,
     }
     return render(request, "workorders/intake.html", context, status=status)
-
-
-def _typed(form) -> dict:
-    """What was typed into a bound form, by field name (without the prefix)."""
-    if not form.is_bound:
-        return {}
-    return {name: form.data.get(form.add_prefix(name), "") for name in form.fields}
-
-
-def _hidden_inputs(form) -> list[tuple[str, str]]:
-    """The read-back page carries every typed value back unchanged, for "confirm" and "back to edit"."""
-    return [(form.add_prefix(name), value) for name, value in _typed(form).items()]
 
 
 @login_required
