@@ -185,6 +185,16 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/hotel/wakeup-calls/{wakeup_call_id}/done"): Rule(
         HOTEL_DESK, body={"version": "{wakeup_call_version}"}
     ),
+    # Hotel desk screens' operations: housekeeping's "room made up" is recorded by the desk
+    # (the twin is vacant clean, so the desk gets 422; the right is what is checked); the
+    # reports are read by everyone who sees the hotel, ID numbers masked per role.
+    ("POST", "/api/v1/hotel/rooms/{room_id}/clean"): Rule(HOTEL_DESK, body={"version": 1}),
+    ("GET", "/api/v1/hotel/reports/today"): Rule(HOTEL_VIEW),
+    ("GET", "/api/v1/hotel/reports/performance"): Rule(
+        HOTEL_VIEW, query={"start": "2026-11-01", "end": "2026-11-30", "by": "month"}
+    ),
+    ("GET", "/api/v1/hotel/reports/deposits"): Rule(HOTEL_VIEW),
+    ("GET", "/api/v1/hotel/reports/guest-register"): Rule(HOTEL_VIEW, query={"start": "2026-11-01", "end": "2026-11-30"}),
 }
 
 
@@ -233,7 +243,8 @@ def targets(people, settings, tmp_path):
         "customer_id": customer.id,
         "duplicate_id": duplicate.id,
         "token_id": token.id,
-        **matrix_targets(people),
+        **(hotel := matrix_targets(people)),
+        "room_id": hotel["vacant_twin_id"],
     }
 
 

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from frontdesk.core.pagination import keyset_page
 from frontdesk.core.schemas import PageQuery, StrictIn, page_limit
-from frontdesk.hotel import presenters, services
+from frontdesk.hotel import presenters, reports, services
 from frontdesk.hotel.models import FolioEntry, Reservation, Stay
 
 router = Router(tags=["hotel"])
@@ -464,3 +464,109 @@ def list_wakeup_calls(request, filters: Query[WakeUpQuery]):
 @router.post("/wakeup-calls/{wakeup_call_id}/done", response=WakeUpOut, summary="The desk made the call")
 def mark_wakeup_call_made(request, wakeup_call_id: int, payload: VersionIn):
     return presenters.wakeup_call(services.mark_wakeup_call_made(request.auth, wakeup_call_id, version=payload.version))
+
+
+# --- housekeeping and reports (the desk screens' operations) ---------------------------------
+
+
+@router.post("/rooms/{room_id}/clean", response=RoomOut, summary="Housekeeping made up a vacant dirty room")
+def mark_room_clean(request, room_id: int, payload: VersionIn):
+    return presenters.room(services.mark_room_clean(request.auth, room_id, version=payload.version))
+
+
+class TodayOut(Schema):
+    date: datetime.date
+    arrivals: list[ReservationOut]
+    walk_ins: list[StayOut]
+    in_house: list[StayOut]
+    departures: list[StayOut]
+
+
+class PeriodOut(Schema):
+    period: str = Field(description="YYYY-MM-DD for a night, YYYY-MM for a month")
+    rooms_available: int
+    rooms_sold: int
+    room_revenue: str
+    occupancy: str = Field(description="rooms sold / rooms available, percent with two decimals")
+    adr: str = Field(description="room revenue / rooms sold, yuan")
+    revpar: str = Field(description="room revenue / rooms available, yuan")
+
+
+class PerformanceQuery(StrictIn):
+    start: datetime.date
+    end: datetime.date
+    by: str = Field("day", pattern="^(day|month)$")
+
+
+class HeldOut(Schema):
+    stay_id: int
+    room: str
+    guest_name: str
+    deposit_type: str
+    state: str
+    held: str
+
+
+class DepositsOut(Schema):
+    items: list[HeldOut]
+    card_preauth: str
+    cash: str
+    total: str
+
+
+class RegisterQuery(StrictIn):
+    start: datetime.date
+    end: datetime.date
+
+
+class RegisterRowOut(Schema):
+    guest_name: str
+    id_type: str
+    id_number: str
+    room: str
+    arrival: str
+    departure: str
+    checked_in: str
+
+
+@router.get("/reports/today", response=TodayOut, summary="Arrivals, in-house guests and departures today")
+def report_today(request):
+    today = reports.today_lists(request.auth)
+    return {
+        "date": today.day,
+        "arrivals": [presenters.reservation(r, request.auth) for r in today.arrivals],
+        "walk_ins": [_stay(s, request.auth) for s in today.walk_ins],
+        "in_house": [_stay(s, request.auth) for s in today.in_house],
+        "departures": [_stay(s, request.auth) for s in today.departures],
+    }
+
+
+@router.get("/reports/performance", response=list[PeriodOut], summary="Occupancy, ADR and RevPAR by day or month")
+def report_performance(request, filters: Query[PerformanceQuery]):
+    build = reports.monthly if filters.by == "month" else reports.nightly
+    return [reports.period_row(p) for p in build(request.auth, filters.start, filters.end)]
+
+
+@router.get("/reports/deposits", response=DepositsOut, summary="Deposits held for guests not yet settled")
+def report_deposits(request):
+    held = reports.deposits_held(request.auth)
+    return {
+        "items": [
+            {
+                "stay_id": row.stay.id, "room": row.stay.room.number, "guest_name": row.stay.guest_name,
+                "deposit_type": row.stay.deposit_type, "state": row.stay.state, "held": presenters.money(row.held),
+            }
+            for row in held.rows
+        ],
+        "card_preauth": presenters.money(held.by_method[Stay.DepositType.CARD_PREAUTH]),
+        "cash": presenters.money(held.by_method[Stay.DepositType.CASH]),
+        "total": presenters.money(held.total),
+    }
+
+
+@router.get("/reports/guest-register", response=list[RegisterRowOut], summary="The guest register for the police registration")
+def report_guest_register(request, filters: Query[RegisterQuery]):
+    rows = reports.guest_register(request.auth, filters.start, filters.end)
+    next(rows)  # the header is for the files
+    keys = list(RegisterRowOut.model_fields)
+    return [dict(zip(keys, row)) for row in rows]

@@ -892,3 +892,53 @@ def mark_wakeup_call_made(actor, call_id: int, *, version: int) -> WakeUpCall:
         WakeUpCall.objects.filter(id=call.id).update(state=WakeUpCall.State.DONE, done_at=clock.now(), done_by=actor)
         record_event(actor, "hotel.wakeup_call_made", call, {"room": call.stay.room.number})
     return WakeUpCall.objects.select_related("stay__room", "first_call").get(id=call.id)
+
+
+# --- desk screens: the cancellation fee told first, housekeeping ------------------------------
+
+
+def cancellation_quote(actor, reservation_id: int) -> Decimal:
+    """The fee cancelling now would cost, shown to the clerk (and the caller) before they
+    confirm; cancel_reservation computes it again when it writes."""
+    reservation = get_reservation(actor, reservation_id)
+    return policy.cancellation_fee(
+        price=reservation.price,
+        rooms=reservation.rooms,
+        arrival=policy.arrival_moment(reservation.arrival_date, reservation.arrival_time),
+        free_hours=reservation.free_cancellation_hours,
+        now=clock.now(),
+    )
+
+
+def mark_room_clean(actor, room_id: int, *, version: int) -> Room:
+    """Housekeeping has made up a vacant dirty room (after check-out): it is sold again.
+    No housekeeper role exists yet, so the desk records it when housekeeping calls."""
+    authorize(actor, C.WORK_HOTEL_DESK)
+    room = Room.objects.filter(id=room_id).first()
+    if room is None:
+        raise NotFound(_("No such room."))
+    if room.status != Room.Status.VACANT_DIRTY:
+        raise InvalidInput(
+            _("Room %(number)s is %(status)s, not vacant dirty.") % {"number": room.number, "status": room.get_status_display()}
+        )
+    with transaction.atomic():
+        claim_version(Room, room.id, version)
+        Room.objects.filter(id=room.id).update(status=Room.Status.VACANT_CLEAN)
+        record_event(actor, "hotel.room_cleaned", room, {"number": room.number})
+    return Room.objects.select_related("room_type").get(id=room.id)
+
+
+class _RolledBack(Exception):
+    def __init__(self, result):
+        self.result = result
+
+
+def dry_run(operation, *args, **kwargs):
+    """What `operation` would do, without doing it: it runs with every check (the rooms left,
+    the hold-until time, a time later than now) in a transaction that is then rolled back. The
+    read-back pages use it, so the desk never reads to a caller what saving would refuse."""
+    try:
+        with transaction.atomic():
+            raise _RolledBack(operation(*args, **kwargs))
+    except _RolledBack as done:
+        return done.result
