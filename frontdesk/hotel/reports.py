@@ -113,6 +113,8 @@ def _nights(start: datetime.date, end: datetime.date) -> list[datetime.date]:
 
 
 def _check_range(start: datetime.date, end: datetime.date) -> None:
+    if start.year < 2000 or end.year > 2100:  # the calendar's edges would overflow the night before
+        raise field_error("start", _("Choose dates between the years 2000 and 2100."))
     if end < start:
         raise field_error("end", _("The end date is before the start date."))
     if (end - start).days >= MAX_REPORT_DAYS:

@@ -84,6 +84,13 @@ def test_a_report_range_backwards_is_refused(people, hotel, clock):
     assert json_of(response)["fields"]["end"] == ["The end date is before the start date."]
 
 
+def test_a_report_at_the_calendars_edge_is_refused_not_a_server_error(people, hotel, clock):
+    # Found by the API fuzzer: the night before 0001-01-01 does not exist.
+    response = client_for(people.analyst).get("/api/v1/hotel/reports/performance", {"start": "0001-01-01", "end": "0001-01-02"})
+    assert response.status_code == 422
+    assert list(json_of(response)["fields"]) == ["start"]
+
+
 def test_arrivals_in_house_departures_and_deposits_held(people, hotel, clock):
     wang, li, held = the_day(people, hotel, clock)
     services.take_deposit(people.rep, wang.id, amount="200", method="card_preauth")
