@@ -51,6 +51,7 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=None, help="requests per operation and concurrency (default 400; smoke 20)")
     parser.add_argument("--seconds", type=float, default=None, help="time budget per operation and concurrency (default 20; smoke 2)")
     parser.add_argument("--concurrency", default="1,8", help="comma-separated thread counts of the load generator")
+    parser.add_argument("--workers", type=int, default=1, help="web processes of `frontdesk serve` (default 1)")
     parser.add_argument("--sweeps", type=int, default=None, help="timed sweeps of 100 due timers (default 7; smoke 3)")
     parser.add_argument("--results", default=None, help="where to write the table (default bench/RESULTS.md; smoke: next to its database)")
     args = parser.parse_args(argv)
@@ -83,7 +84,7 @@ def main(argv=None) -> int:
     print(machine, flush=True)
 
     plan, notes = build_plan(levels, requests, seconds)
-    server, log = start_server(url, workdir)
+    server, log = start_server(url, workdir, args.workers)
     try:
         answer = run_load(server["port"], plan)
     finally:
@@ -199,13 +200,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, workdir: Path) -> tuple[dict, Path]:
+def start_server(url: str, workdir: Path, workers: int = 1) -> tuple[dict, Path]:
     port = _free_port()
     log = workdir / "serve.log"
     env = {**os.environ, **benchenv.environment(url)}
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "frontdesk", "serve", "--port", str(port), "--no-worker"], env=env, stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "frontdesk", "serve", "--port", str(port), "--no-worker", "--workers", str(workers)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     # Wait for the port to open (start-up, bounded), then for /healthz to answer.
     end = time.monotonic() + 60
