@@ -88,3 +88,43 @@ def test_a_suggestion_and_a_daily_service_matter_through_the_api(people, api, cl
     matter = step(visits, matter, "return_visit", {"visit_result": "业户表示满意", "satisfaction": 5})
     matter = step(rep, matter, "close")
     assert matter["state"] == "closed"
+
+
+# --- the hotel's guest inquiries and requests (000 第四篇 三) ------------------------------
+
+
+def test_a_guest_inquiry_is_logged_with_the_local_answer_given(people, api, clock):
+    rep = api(people.rep)
+    question = {"guest_name": "王先生", "room": "808", "topic": "sights", "question": "附近有什么景点？"}
+    order = record(rep, "guest_inquiry", question)
+    assert order["number"].startswith("WXUN-20261123-")
+    order = step(rep, order, "answer", {"local_answer": "xiandu", "answer": "仙都风景区，车程约20分钟"})
+    assert order["state"] == "answered" and order["fields"]["local_answer"] == "xiandu"
+    # The register finds it by what was asked.
+    found = json_of(rep.get("/api/v1/workorders", {"q": "景点"}))["items"]
+    assert [o["id"] for o in found] == [order["id"]]
+
+
+def test_a_guest_request_goes_to_housekeeping_and_is_confirmed_with_the_guest(people, api, clock):
+    rep, head, plumber = api(people.rep), api(people.eng_head), api(people.plumber)
+    order = record(
+        rep,
+        "guest_request",
+        {"room": "808", "kind": "repair", "description": "空调不制冷", "read_back": "confirmed"},
+    )
+    assert not order["escalated"]
+    order = step(rep, order, "dispatch", {"department": people.engineering.id})
+    clock.move_to(at(9, 10))
+    order = step(plumber, json_of(plumber.get(f"/api/v1/workorders/{order['id']}")), "accept")
+    assert [t["state"] for t in order["timers"]] == ["stopped"]
+    order = step(plumber, order, "report_done", {"result": "已清洗滤网，恢复制冷"})
+    order = step(rep, json_of(rep.get(f"/api/v1/workorders/{order['id']}")), "confirm_with_guest", {"guest_confirmed": "satisfied"})
+    assert order["state"] == "closed"
+    assert json_of(head.get(f"/api/v1/workorders/{order['id']}"))["state"] == "closed"
+
+
+def test_a_guest_complaint_goes_to_the_cs_manager_at_once(people, api, clock):
+    rep, manager = api(people.rep), api(people.manager)
+    order = record(rep, "guest_request", {"room": "606", "kind": "complaint", "description": "隔壁房间深夜喧哗", "read_back": "confirmed"})
+    assert order["escalated"]
+    assert [n["kind"] for n in json_of(manager.get("/api/v1/notifications"))["items"]] == ["escalated"]

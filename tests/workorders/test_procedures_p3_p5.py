@@ -53,6 +53,8 @@ def test_every_shipped_procedure_file_loads_with_three_languages():
         "inquiry",
         "suggestion",
         "daily_service",
+        "guest_inquiry",
+        "guest_request",
     }
     for path in sorted(PROCEDURES_DIR.glob("*.yaml")):
         procedure = load_file(path)
