@@ -48,7 +48,7 @@ def list_work_orders(request, filters: Query[WorkOrderFilters]):
             assignee=filters.assignee,
             q=filters.q,
             window=window,
-        ).prefetch_related(*presenters.ORDER_PREFETCH)
+        )
 
     items, next_cursor = services.page_of_orders(orders, filters.q, filters.cursor, page_limit(filters.limit))
     return {"items": presenters.order_summaries(items, request.auth), "next_cursor": next_cursor}
