@@ -26,6 +26,7 @@ from frontdesk.accounts.services import create_token
 from frontdesk.core.api import api as ninja_api
 from frontdesk.customers.services import ContactInput, create_customer
 from frontdesk.handover.services import write_handover
+from frontdesk.hotel import services as hotel_services
 from frontdesk.workorders.attachments import add_attachment
 from frontdesk.workorders.services import create_work_order, take_action
 from tests.conftest import PERSONAS, json_of
@@ -195,6 +196,22 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/api/v1/hotel/reports/deposits"): Rule(HOTEL_VIEW),
     ("GET", "/api/v1/hotel/reports/guest-register"): Rule(HOTEL_VIEW, query={"start": "2026-11-01", "end": "2026-11-30"}),
+    # Hotel in-stay services (seed 三): the desk takes and delivers messages, keeps valuables and
+    # the switchboard directory; everyone who sees the hotel reads them and looks up codes.
+    ("GET", "/api/v1/hotel/messages"): Rule(HOTEL_VIEW, query={"waiting": 1}),
+    ("POST", "/api/v1/hotel/stays/{stay_id}/messages"): Rule(HOTEL_DESK, body={"sender": "王总", "text": "请回电"}),
+    ("POST", "/api/v1/hotel/messages/{message_id}/delivered"): Rule(HOTEL_DESK, body={"version": "{message_version}"}),
+    ("GET", "/api/v1/hotel/valuables"): Rule(HOTEL_VIEW, query={"held": 1}),
+    ("POST", "/api/v1/hotel/stays/{stay_id}/valuables"): Rule(
+        HOTEL_DESK, body={"box_number": "B2", "items": "护照", "guest_signed": True}
+    ),
+    ("POST", "/api/v1/hotel/valuables/{deposit_id}/withdraw"): Rule(
+        HOTEL_DESK, body={"version": "{deposit_version}", "guest_signed": True}
+    ),
+    ("GET", "/api/v1/hotel/directory"): Rule(HOTEL_VIEW),
+    ("POST", "/api/v1/hotel/directory"): Rule(HOTEL_DESK, body={"name": "缙云县公安局", "phone": "0578-3132110"}),
+    ("PATCH", "/api/v1/hotel/directory/{entry_id}"): Rule(HOTEL_DESK, body={"version": "{entry_version}", "note": "出入境"}),
+    ("GET", "/api/v1/hotel/dialling-codes"): Rule(HOTEL_VIEW, query={"q": "Japan"}),
 }
 
 
@@ -245,6 +262,22 @@ def targets(people, settings, tmp_path):
         "token_id": token.id,
         **(hotel := matrix_targets(people)),
         "room_id": hotel["vacant_twin_id"],
+        **_instay_targets(people, hotel["stay_id"]),
+    }
+
+
+def _instay_targets(people, stay_id) -> dict:
+    """A message waiting and valuables in box B1 for the walk-in in house; one office listed."""
+    message = hotel_services.take_message(people.rep, stay_id, sender="李总", text="请回电")
+    deposit = hotel_services.deposit_valuables(people.rep, stay_id, box_number="B1", items="护照", guest_signed=True)
+    entry = hotel_services.add_directory_entry(people.rep, name="缙云县人民政府", phone="0578-3123456")
+    return {
+        "message_id": message.id,
+        "message_version": message.version,
+        "deposit_id": deposit.id,
+        "deposit_version": deposit.version,
+        "entry_id": entry.id,
+        "entry_version": entry.version,
     }
 
 

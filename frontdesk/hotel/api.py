@@ -570,3 +570,150 @@ def report_guest_register(request, filters: Query[RegisterQuery]):
     next(rows)  # the header is for the files
     keys = list(RegisterRowOut.model_fields)
     return [dict(zip(keys, row)) for row in rows]
+
+
+# --- in-stay services (seed 三): messages, valuables, the switchboard ---------------------------
+
+
+class MessageIn(StrictIn):
+    sender: str = Field(max_length=100)
+    text: str = Field(max_length=1000)
+
+
+class MessageQuery(StrictIn):
+    stay_id: int | None = None
+    waiting: bool = False
+
+
+class MessageOut(Schema):
+    id: int
+    stay_id: int
+    room: str
+    guest: str
+    sender: str
+    text: str
+    taken_at: datetime.datetime
+    taken_by: StaffOut
+    delivered: bool
+    delivered_at: datetime.datetime | None
+    delivered_by: StaffOut | None
+    version: int
+
+
+class ValuablesIn(StrictIn):
+    box_number: str = Field(max_length=20)
+    items: str = Field(max_length=500)
+    guest_signed: bool
+
+
+class WithdrawIn(StrictIn):
+    version: int
+    guest_signed: bool
+
+
+class ValuablesQuery(StrictIn):
+    stay_id: int | None = None
+    held: bool = False
+
+
+class ValuablesOut(Schema):
+    id: int
+    stay_id: int
+    room: str
+    box_number: str
+    items: str
+    deposited_at: datetime.datetime
+    deposited_by: StaffOut
+    deposit_signed: bool
+    held: bool
+    withdrawn_at: datetime.datetime | None
+    withdrawn_by: StaffOut | None
+    withdrawal_signed: bool
+    version: int
+
+
+class DirectoryIn(StrictIn):
+    name: str = Field(max_length=100)
+    phone: str = Field(max_length=40)
+    note: str = Field("", max_length=200)
+
+
+class DirectoryPatch(StrictIn):
+    version: int
+    name: str | None = Field(None, max_length=100)
+    phone: str | None = Field(None, max_length=40)
+    note: str | None = Field(None, max_length=200)
+
+
+class DirectoryOut(Schema):
+    id: int
+    name: str
+    phone: str
+    phone_e164: str
+    note: str
+    version: int
+
+
+class LookupQuery(StrictIn):
+    q: str = Field("", max_length=100)
+
+
+class DiallingCodeOut(Schema):
+    kind: str = Field(description="country or area")
+    code: str = Field(description="+81 for a country, 0755 for a Chinese area")
+    region: str
+    name: str
+
+
+@router.get("/messages", response=list[MessageOut], summary="Messages for guests; waiting=1: not yet delivered")
+def list_messages(request, filters: Query[MessageQuery]):
+    found = services.guest_messages(request.auth, stay_id=filters.stay_id, waiting=filters.waiting)
+    return [presenters.guest_message(m) for m in found]
+
+
+@router.post("/stays/{stay_id}/messages", response={201: MessageOut}, summary="Take a message for a guest")
+def take_message(request, stay_id: int, payload: MessageIn):
+    return Status(201, presenters.guest_message(services.take_message(request.auth, stay_id, **payload.dict())))
+
+
+@router.post("/messages/{message_id}/delivered", response=MessageOut, summary="The guest has the message")
+def deliver_message(request, message_id: int, payload: VersionIn):
+    return presenters.guest_message(services.deliver_message(request.auth, message_id, version=payload.version))
+
+
+@router.get("/valuables", response=list[ValuablesOut], summary="Valuables deposits; held=1: boxes still in use")
+def list_valuables(request, filters: Query[ValuablesQuery]):
+    found = services.valuables(request.auth, stay_id=filters.stay_id, held=filters.held)
+    return [presenters.valuables_deposit(d) for d in found]
+
+
+@router.post("/stays/{stay_id}/valuables", response={201: ValuablesOut}, summary="Put a guest's valuables in a box")
+def deposit_valuables(request, stay_id: int, payload: ValuablesIn):
+    return Status(201, presenters.valuables_deposit(services.deposit_valuables(request.auth, stay_id, **payload.dict())))
+
+
+@router.post("/valuables/{deposit_id}/withdraw", response=ValuablesOut, summary="Give the valuables back")
+def withdraw_valuables(request, deposit_id: int, payload: WithdrawIn):
+    deposit = services.withdraw_valuables(request.auth, deposit_id, **payload.dict())
+    return presenters.valuables_deposit(deposit)
+
+
+@router.get("/directory", response=list[DirectoryOut], summary="The switchboard's directory of local offices")
+def list_directory(request, filters: Query[LookupQuery]):
+    return [presenters.directory_entry(e) for e in services.directory(request.auth, filters.q)]
+
+
+@router.post("/directory", response={201: DirectoryOut}, summary="Add a local office's number")
+def add_directory_entry(request, payload: DirectoryIn):
+    return Status(201, presenters.directory_entry(services.add_directory_entry(request.auth, **payload.dict())))
+
+
+@router.patch("/directory/{entry_id}", response=DirectoryOut, summary="Change a directory entry")
+def update_directory_entry(request, entry_id: int, payload: DirectoryPatch):
+    entry = services.update_directory_entry(request.auth, entry_id, **payload.dict())
+    return presenters.directory_entry(entry)
+
+
+@router.get("/dialling-codes", response=list[DiallingCodeOut], summary="Country calling codes and Chinese area codes")
+def dialling_codes(request, filters: Query[LookupQuery]):
+    return [presenters.dialling_code(c) for c in services.dialling_codes(request.auth, filters.q)]

@@ -171,3 +171,31 @@ class RefundForm(VersionForm):
 class ReportForm(forms.Form):
     start = _date(_("From"), required=False)
     end = _date(_("To"), required=False)
+
+
+# --- in-stay services (seed 三) ---------------------------------------------------------------
+
+
+class MessageForm(forms.Form):
+    sender = forms.CharField(label=_("Message from"), max_length=100, widget=_text())
+    text = forms.CharField(label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ValuablesForm(forms.Form):
+    box_number = forms.CharField(label=_("Box number"), max_length=20, widget=_text())
+    items = forms.CharField(label=_("Items"), max_length=500, widget=_text())
+    guest_signed = forms.BooleanField(label=_("The guest signed the deposit card"), required=False)
+
+
+class WithdrawForm(VersionForm):
+    guest_signed = forms.BooleanField(label=_("The guest signed for the valuables"), required=False)
+
+
+class DirectoryForm(forms.Form):
+    name = forms.CharField(label=_("Office"), max_length=100, widget=_text())
+    phone = forms.CharField(label=_("Phone"), max_length=40, widget=_text(type="tel", inputmode="tel"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=200, widget=_text())
+
+
+class DirectoryEditForm(VersionForm, DirectoryForm):
+    pass

@@ -289,3 +289,73 @@ class WakeUpCall(models.Model):
         indexes = [models.Index(fields=["state", "due_at"], name="wakeup_call_due")]
         verbose_name = _("wake-up call")
         verbose_name_plural = _("wake-up calls")
+
+
+class GuestMessage(models.Model):
+    """A message left for a guest (留言, seed 三 电话总机): who it is from, what they said, the
+    clerk who took it and when; the room shows "message waiting" until it is delivered."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(_("from"), max_length=100)
+    text = models.TextField(_("message"), max_length=1000)
+    taken_at = models.DateTimeField(_("taken"))
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        indexes = [models.Index(fields=["stay", "delivered_at"], name="guest_message_waiting")]
+        verbose_name = _("guest message")
+        verbose_name_plural = _("guest messages")
+
+
+class ValuablesDeposit(models.Model):
+    """Valuables in a safe-deposit box (贵重物品寄存): the box, what is in it, and the guest's
+    signature when it goes in and when it comes out. A box holds one deposit at a time: the
+    partial unique constraint lets only one deposit not yet withdrawn name a box, so two
+    clerks giving out the same box at once give it once."""
+
+    stay = models.ForeignKey(Stay, on_delete=models.PROTECT, related_name="valuables")
+    box_number = models.CharField(_("box number"), max_length=10)
+    items = models.CharField(_("items"), max_length=500)
+    deposited_at = models.DateTimeField(_("deposited"))
+    deposited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Both signatures are required by the service; the flags record that the clerk saw them.
+    deposit_signed = models.BooleanField(_("guest signed for the deposit"), default=False)
+    withdrawal_signed = models.BooleanField(_("guest signed for the withdrawal"), default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-deposited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["box_number"], condition=Q(withdrawn_at__isnull=True), name="valuables_one_deposit_per_box"
+            )
+        ]
+        verbose_name = _("valuables deposit")
+        verbose_name_plural = _("valuables deposits")
+
+
+class DirectoryEntry(models.Model):
+    """A local office's number for the switchboard (总机: 查询企业机关电话), kept by the desk."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    phone = models.CharField(_("phone"), max_length=20)  # E.164
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("directory entry")
+        verbose_name_plural = _("directory entries")
+
+    def __str__(self):
+        return self.name

@@ -12,7 +12,17 @@ from frontdesk.accounts.roles import Capability
 from frontdesk.core.idnumbers import mask_id_number
 from frontdesk.core.phones import format_phone, mask_phone
 from frontdesk.hotel import policy, services
-from frontdesk.hotel.models import FolioEntry, Reservation, Room, RoomType, Stay, WakeUpCall
+from frontdesk.hotel.models import (
+    DirectoryEntry,
+    FolioEntry,
+    GuestMessage,
+    Reservation,
+    Room,
+    RoomType,
+    Stay,
+    ValuablesDeposit,
+    WakeUpCall,
+)
 
 money = policy.money_text
 NOTHING = Decimal("0.00")
@@ -225,3 +235,54 @@ def wakeup_read_back(calls: list[WakeUpCall]) -> str:
     return _(
         "%(guest)s, room %(room)s: a wake-up call at %(at)s and a second one %(minutes)d minutes later. Is that right?"
     ) % values
+
+
+def guest_message(item: GuestMessage) -> dict:
+    return {
+        "id": item.id,
+        "stay_id": item.stay_id,
+        "room": item.stay.room.number,
+        "guest": addressed(item.stay.guest_name, item.stay.title),
+        "sender": item.sender,
+        "text": item.text,
+        "taken_at": item.taken_at,
+        "taken_by": staff_ref(item.taken_by),
+        "delivered": item.delivered_at is not None,
+        "delivered_at": item.delivered_at,
+        "delivered_by": staff_ref(item.delivered_by),
+        "version": item.version,
+    }
+
+
+def valuables_deposit(item: ValuablesDeposit) -> dict:
+    return {
+        "id": item.id,
+        "stay_id": item.stay_id,
+        "room": item.stay.room.number,
+        "box_number": item.box_number,
+        "items": item.items,
+        "deposited_at": item.deposited_at,
+        "deposited_by": staff_ref(item.deposited_by),
+        "deposit_signed": item.deposit_signed,
+        "held": item.withdrawn_at is None,
+        "withdrawn_at": item.withdrawn_at,
+        "withdrawn_by": staff_ref(item.withdrawn_by),
+        "withdrawal_signed": item.withdrawal_signed,
+        "version": item.version,
+    }
+
+
+def directory_entry(item: DirectoryEntry) -> dict:
+    """An office's number is public, so it is shown in full to everyone who sees the hotel."""
+    return {
+        "id": item.id,
+        "name": item.name,
+        "phone": format_phone(item.phone),
+        "phone_e164": item.phone,
+        "note": item.note,
+        "version": item.version,
+    }
+
+
+def dialling_code(item) -> dict:
+    return {"kind": item.kind, "code": item.code, "region": item.region, "name": item.name}

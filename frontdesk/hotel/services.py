@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,8 +30,20 @@ from frontdesk.core.phones import national_digits, normalise_phone
 from frontdesk.core.text import clean_query, search_key
 from frontdesk.customers.models import Customer
 from frontdesk.customers.services import ContactInput, create_customer, get_customer, search_customers
-from frontdesk.hotel import policy
-from frontdesk.hotel.models import FolioEntry, RatePlan, Reservation, Room, RoomNight, RoomType, Stay, WakeUpCall
+from frontdesk.hotel import dialling, policy
+from frontdesk.hotel.models import (
+    DirectoryEntry,
+    FolioEntry,
+    GuestMessage,
+    RatePlan,
+    Reservation,
+    Room,
+    RoomNight,
+    RoomType,
+    Stay,
+    ValuablesDeposit,
+    WakeUpCall,
+)
 
 C = Capability
 OPEN_RESERVATION = (Reservation.State.HELD, Reservation.State.GUARANTEED)
@@ -740,6 +752,7 @@ def settle(
         raise InvalidInput(_("Take the key card back and have the room checked first."))
     if stay.room_checked_at is None:
         raise InvalidInput(_("Housekeeping has not reported the room check yet."))
+    _refuse_while_box_held(stay)
     card = stay.deposit_type == Stay.DepositType.CARD_PREAUTH
     if card and stay.left_before_room_check and not phone_confirmed:
         raise field_error(
@@ -942,3 +955,193 @@ def dry_run(operation, *args, **kwargs):
             raise _RolledBack(operation(*args, **kwargs))
     except _RolledBack as done:
         return done.result
+
+
+# --- in-stay services (seed 三): messages, valuables, the switchboard ---------------------------
+
+
+def _clean_text(value: str, field: str, max_length: int, required_message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise field_error(field, required_message)
+    if len(value) > max_length:
+        raise field_error(field, _("Ensure this value has at most %(max)d characters.") % {"max": max_length})
+    return value
+
+
+def _staying_guest(actor, stay_id: int) -> Stay:
+    """The stay, read again under a row lock, refused unless the guest is in the room: a
+    message or a deposit taken at the same moment as check-out is decided one after the other."""
+    stay = _locked_stay(actor, stay_id)
+    if stay.state not in STAYING:
+        raise InvalidInput(_("This guest is no longer staying."))
+    return stay
+
+
+def guest_messages(actor, *, stay_id: int | None = None, waiting: bool = False):
+    authorize(actor, C.VIEW_HOTEL)
+    found = GuestMessage.objects.select_related("stay__room", "taken_by", "delivered_by")
+    if stay_id is not None:
+        found = found.filter(stay_id=stay_id)
+    return found.filter(delivered_at__isnull=True) if waiting else found
+
+
+def take_message(actor, stay_id: int, *, sender: str, text: str) -> GuestMessage:
+    """A caller or visitor leaves word for a guest (留言): from whom, what, taken by whom, when."""
+    authorize(actor, C.WORK_HOTEL_DESK)
+    sender = _clean_text(sender, "sender", 100, _("Ask who the message is from."))
+    text = _clean_text(text, "text", 1000, _("Write the message down."))
+    with transaction.atomic():
+        stay = _staying_guest(actor, stay_id)
+        message = GuestMessage.objects.create(stay=stay, sender=sender, text=text, taken_at=clock.now(), taken_by=actor)
+        record_event(actor, "hotel.message_taken", message, {"room": stay.room.number, "stay": stay.id})
+    return guest_messages(actor).get(id=message.id)
+
+
+def deliver_message(actor, message_id: int, *, version: int) -> GuestMessage:
+    """The guest has the message (handed over or read to them): the room no longer shows it."""
+    authorize(actor, C.WORK_HOTEL_DESK)
+    message = guest_messages(actor).filter(id=message_id).first()
+    if message is None:
+        raise NotFound(_("No such message."))
+    if message.delivered_at is not None:
+        raise InvalidInput(_("This message was already delivered."))
+    with transaction.atomic():
+        claim_version(GuestMessage, message.id, version)
+        GuestMessage.objects.filter(id=message.id).update(delivered_at=clock.now(), delivered_by=actor)
+        record_event(actor, "hotel.message_delivered", message, {"room": message.stay.room.number})
+    return guest_messages(actor).get(id=message.id)
+
+
+class BoxTaken(ServiceError):
+    status = 409
+    code = "box_taken"
+    default_message = gettext_lazy("This safe-deposit box already holds another guest's valuables; choose another box.")
+
+
+_BOX = re.compile(r"^[A-Z0-9-]{1,10}$")
+
+
+def valuables(actor, *, stay_id: int | None = None, held: bool = False):
+    authorize(actor, C.VIEW_HOTEL)
+    found = ValuablesDeposit.objects.select_related("stay__room", "deposited_by", "withdrawn_by")
+    if stay_id is not None:
+        found = found.filter(stay_id=stay_id)
+    return found.filter(withdrawn_at__isnull=True) if held else found
+
+
+def _refuse_while_box_held(stay: Stay) -> None:
+    boxes = list(stay.valuables.filter(withdrawn_at__isnull=True).values_list("box_number", flat=True))
+    if boxes:
+        raise InvalidInput(
+            _("The guest's valuables are still in safe-deposit box %(boxes)s: give them back (with the guest's signature) before settling.")
+            % {"boxes": "、".join(boxes)}
+        )
+
+
+def deposit_valuables(actor, stay_id: int, *, box_number: str, items: str, guest_signed: bool) -> ValuablesDeposit:
+    """The guest's valuables go into a box, the guest signs the deposit card. A box holding
+    another deposit is refused; the constraint decides between two clerks at the same moment."""
+    authorize(actor, C.WORK_HOTEL_DESK)
+    box_number = re.sub(r"\s", "", box_number or "").upper()
+    if not _BOX.match(box_number):
+        raise field_error("box_number", _("A box number has 1 to 10 letters, digits or dashes."))
+    items = _clean_text(items, "items", 500, _("List what goes into the box."))
+    if not guest_signed:
+        raise field_error("guest_signed", _("Have the guest sign the deposit card first."))
+    with transaction.atomic():
+        stay = _locked_stay(actor, stay_id)
+        if stay.state != Stay.State.IN_HOUSE:
+            raise InvalidInput(_("This guest is not in house."))
+        if ValuablesDeposit.objects.filter(box_number=box_number, withdrawn_at__isnull=True).exists():
+            raise BoxTaken()
+        try:
+            with transaction.atomic():  # a savepoint: the losing clerk's transaction stays usable
+                deposit = ValuablesDeposit.objects.create(
+                    stay=stay, box_number=box_number, items=items, deposited_at=clock.now(), deposited_by=actor,
+                    deposit_signed=True,
+                )
+        except IntegrityError:
+            raise BoxTaken() from None
+        record_event(actor, "hotel.valuables_deposited", deposit, {"box": box_number, "room": stay.room.number})
+    return valuables(actor).get(id=deposit.id)
+
+
+def withdraw_valuables(actor, deposit_id: int, *, version: int, guest_signed: bool) -> ValuablesDeposit:
+    """The guest takes the valuables back and signs for them; the box is free again."""
+    authorize(actor, C.WORK_HOTEL_DESK)
+    deposit = valuables(actor).filter(id=deposit_id).first()
+    if deposit is None:
+        raise NotFound(_("No such valuables deposit."))
+    if deposit.withdrawn_at is not None:
+        raise InvalidInput(_("These valuables were already given back."))
+    if not guest_signed:
+        raise field_error("guest_signed", _("Have the guest sign for the valuables before handing them over."))
+    with transaction.atomic():
+        claim_version(ValuablesDeposit, deposit.id, version)
+        ValuablesDeposit.objects.filter(id=deposit.id).update(
+            withdrawn_at=clock.now(), withdrawn_by=actor, withdrawal_signed=True
+        )
+        record_event(actor, "hotel.valuables_withdrawn", deposit, {"box": deposit.box_number})
+    return valuables(actor).get(id=deposit.id)
+
+
+def directory(actor, q: str = ""):
+    authorize(actor, C.VIEW_HOTEL)
+    entries = DirectoryEntry.objects.all()
+    q = clean_query(q)
+    return entries.filter(Q(name__icontains=q) | Q(note__icontains=q)) if q else entries
+
+
+def _directory_values(name: str, phone: str, note: str) -> dict:
+    return {
+        "name": _clean_text(name, "name", 100, _("Name the office.")),
+        "phone": normalise_phone(phone),
+        "note": _clean_text(note, "note", 200, "") if (note or "").strip() else "",
+    }
+
+
+def _save_directory_entry(entry: DirectoryEntry) -> None:
+    if DirectoryEntry.objects.filter(name=entry.name).exclude(id=entry.id).exists():
+        raise field_error("name", _("The directory already has “%(name)s”.") % {"name": entry.name})
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:  # the same name added by another clerk at this moment
+        raise field_error("name", _("The directory already has “%(name)s”.") % {"name": entry.name}) from None
+
+
+def add_directory_entry(actor, *, name: str, phone: str, note: str = "") -> DirectoryEntry:
+    """A local office's number for the switchboard (seed 三: 查询企业机关电话)."""
+    authorize(actor, C.WORK_HOTEL_DESK)
+    entry = DirectoryEntry(**_directory_values(name, phone, note))
+    with transaction.atomic():
+        _save_directory_entry(entry)
+        record_event(actor, "hotel.directory_entry_added", entry, {"name": entry.name, "phone": entry.phone})
+    return entry
+
+
+def update_directory_entry(
+    actor, entry_id: int, *, version: int, name: str | None = None, phone: str | None = None, note: str | None = None
+) -> DirectoryEntry:
+    """Change what is given (None: unchanged), at the version the clerk saw."""
+    authorize(actor, C.WORK_HOTEL_DESK)
+    entry = DirectoryEntry.objects.filter(id=entry_id).first()
+    if entry is None:
+        raise NotFound(_("No such directory entry."))
+    values = _directory_values(
+        entry.name if name is None else name, entry.phone if phone is None else phone, entry.note if note is None else note
+    )
+    with transaction.atomic():
+        entry.version = claim_version(DirectoryEntry, entry.id, version)
+        for key, value in values.items():
+            setattr(entry, key, value)
+        _save_directory_entry(entry)
+        record_event(actor, "hotel.directory_entry_changed", entry, {"name": entry.name, "phone": entry.phone})
+    return entry
+
+
+def dialling_codes(actor, q: str) -> list:
+    """Country calling codes and Chinese area codes (seed 三), from the phonenumbers data."""
+    authorize(actor, C.VIEW_HOTEL)
+    return dialling.look_up(clean_query(q))

@@ -28,4 +28,11 @@ urlpatterns = [
     path("rooms/<int:room_id>/clean", views.room_clean, name="hotel_room_clean"),
     path("reports/", views.report_page, name="hotel_reports"),
     path("reports/guest-register.<str:file_format>", views.guest_register_export, name="hotel_guest_register"),
+    path("stays/<int:stay_id>/messages", views.take_message, name="hotel_stay_message"),
+    path("messages/<int:message_id>/delivered", views.deliver_message, name="hotel_message_delivered"),
+    path("stays/<int:stay_id>/valuables", views.deposit_valuables, name="hotel_stay_valuables"),
+    path("valuables/<int:deposit_id>/withdraw", views.withdraw_valuables, name="hotel_valuables_withdraw"),
+    path("switchboard/", views.switchboard, name="hotel_switchboard"),
+    path("switchboard/directory", views.directory_add, name="hotel_directory_add"),
+    path("switchboard/directory/<int:entry_id>", views.directory_edit, name="hotel_directory_edit"),
 ]

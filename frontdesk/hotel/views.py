@@ -320,6 +320,8 @@ def _stay_forms(stay: Stay) -> dict:
         "room_check_form": forms.VersionForm(initial=version, prefix="roomcheck"),
         "settle_form": forms.SettleForm(initial=version, prefix="settle"),
         "refund_form": forms.RefundForm(initial=version, prefix="refund"),
+        "message_form": forms.MessageForm(prefix="message"),
+        "valuables_form": forms.ValuablesForm(prefix="valuables"),
     }
 
 
@@ -333,6 +335,8 @@ def _stay_page(request, stay: Stay, status: int = 200, **bound):
             "state": stay.state,
             "wakeup_calls": [presenters.wakeup_call(c) for c in stay.wakeup_calls.exclude(state=WakeUpCall.State.CANCELLED)],
             "policy": policy.policy_text(stay.reservation.free_cancellation_hours if stay.reservation else 24),
+            "guest_messages": [presenters.guest_message(m) for m in services.guest_messages(request.user, stay_id=stay.id)],
+            "valuables": [presenters.valuables_deposit(d) for d in services.valuables(request.user, stay_id=stay.id)],
             "now": clock.now(),
         }
     )
@@ -542,6 +546,7 @@ def room_board(request):
     rooms = list(services.rooms(request.user))
     in_rooms = services.visible_stays(request.user).filter(state__in=services.STAYING).prefetch_related(None)
     staying = {stay.room_id: stay for stay in in_rooms}
+    waiting = set(services.guest_messages(request.user, waiting=True).values_list("stay_id", flat=True))
     floors: dict[int, list] = {}
     for room in rooms:
         stay = staying.get(room.id)
@@ -551,6 +556,7 @@ def room_board(request):
                 "guest": _guest_shown(stay.guest_name, stay.title, request.user) if stay else "",
                 "stay_id": stay.id if stay else None,
                 "departure_date": stay.departure_date if stay else None,
+                "message_waiting": bool(stay and stay.id in waiting),
             }
         )
     counts = {value: sum(1 for r in rooms if r.status == value) for value in Room.Status.values}
@@ -643,6 +649,139 @@ def hotel_nav(user) -> list[tuple[str, str]]:
         ("hotel_stays", _("In house")),
         ("hotel_wakeup_calls", _("Wake-up calls")),
         ("hotel_rooms", _("Room status")),
+        ("hotel_switchboard", _("Switchboard")),
         ("hotel_reports", _("Hotel reports")),
     ]
     return items
+
+
+# --- in-stay services (seed 三): messages, valuables, the switchboard ---------------------------
+
+
+@login_required
+@require_POST
+@service_page
+def take_message(request, stay_id: int):
+    form = forms.MessageForm(request.POST, prefix="message")
+
+    def run(values):
+        services.take_message(request.user, stay_id, **values)
+
+    return _stay_action(request, stay_id, "message_form", form, run, _("Message taken; the room shows it waiting."), "#messages")
+
+
+def _row_action(request, stay_id: int, form, run, done: str, anchor: str):
+    """A button on one row of the stay page (deliver a message, give valuables back): done, or
+    the service's refusal shown at the top of the page, with nothing changed."""
+    if not form.is_valid():
+        raise Http404
+    try:
+        run(form.cleaned_data)
+    except ServiceError as exc:
+        messages.error(request, " ".join([str(exc.message)] + [m for ms in exc.fields.values() for m in ms]))
+    else:
+        messages.success(request, done)
+    return redirect(reverse("hotel_stay", args=[stay_id]) + anchor)
+
+
+@login_required
+@require_POST
+@service_page
+def deliver_message(request, message_id: int):
+    message = services.guest_messages(request.user).filter(id=message_id).first()
+    if message is None:
+        raise Http404
+
+    def run(values):
+        services.deliver_message(request.user, message_id, version=values["version"])
+
+    return _row_action(request, message.stay_id, forms.VersionForm(request.POST), run, _("Message delivered."), "#messages")
+
+
+@login_required
+@require_POST
+@service_page
+def deposit_valuables(request, stay_id: int):
+    form = forms.ValuablesForm(request.POST, prefix="valuables")
+
+    def run(values):
+        services.deposit_valuables(request.user, stay_id, **values)
+
+    return _stay_action(request, stay_id, "valuables_form", form, run, _("Valuables deposited."), "#valuables")
+
+
+@login_required
+@require_POST
+@service_page
+def withdraw_valuables(request, deposit_id: int):
+    deposit = services.valuables(request.user).filter(id=deposit_id).first()
+    if deposit is None:
+        raise Http404
+
+    def run(values):
+        services.withdraw_valuables(request.user, deposit_id, **values)
+
+    form = forms.WithdrawForm(request.POST)
+    return _row_action(request, deposit.stay_id, form, run, _("Valuables given back."), "#valuables")
+
+
+def _switchboard_page(request, status: int = 200, **bound):
+    """The directory of local offices and the calling-code lookup on one page."""
+    q = clean_query(request.GET.get("q"))
+    code_q = clean_query(request.GET.get("code"))
+    entries = list(services.directory(request.user, q))
+    edit_id = bound.pop("edit_id", None) or request.GET.get("edit")
+    editing = next((e for e in entries if str(e.id) == str(edit_id)), None)
+    context = {
+        "q": q,
+        "code_q": code_q,
+        "entries": [presenters.directory_entry(e) for e in entries],
+        "codes": [presenters.dialling_code(c) for c in services.dialling_codes(request.user, code_q)] if code_q else [],
+        "directory_form": forms.DirectoryForm(),
+        "editing": presenters.directory_entry(editing) if editing else None,
+        "edit_form": forms.DirectoryEditForm(
+            initial={"version": editing.version, "name": editing.name, "phone": editing.phone, "note": editing.note},
+            prefix="edit",
+        )
+        if editing
+        else None,
+    } | bound
+    return render(request, "hotel/switchboard.html", context, status=status)
+
+
+@login_required
+@service_page
+def switchboard(request):
+    return _switchboard_page(request)
+
+
+@login_required
+@require_POST
+@service_page
+def directory_add(request):
+    form = forms.DirectoryForm(request.POST)
+    if form.is_valid():
+        try:
+            entry = services.add_directory_entry(request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+            return _switchboard_page(request, exc.status, directory_form=form)
+        messages.success(request, _("%(name)s added to the directory.") % {"name": entry.name})
+        return redirect("hotel_switchboard")
+    return _switchboard_page(request, 422, directory_form=form)
+
+
+@login_required
+@require_POST
+@service_page
+def directory_edit(request, entry_id: int):
+    form = forms.DirectoryEditForm(request.POST, prefix="edit")
+    if form.is_valid():
+        try:
+            entry = services.update_directory_entry(request.user, entry_id, **form.cleaned_data)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+            return _switchboard_page(request, exc.status, edit_form=form, edit_id=entry_id)
+        messages.success(request, _("%(name)s changed.") % {"name": entry.name})
+        return redirect("hotel_switchboard")
+    return _switchboard_page(request, 422, edit_form=form, edit_id=entry_id)
