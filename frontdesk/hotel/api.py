@@ -67,6 +67,7 @@ class CheckInIn(StrictIn):
     room_id: int
     id_type: Stay.IdType
     id_number: str = Field(max_length=40)
+    nationality: str = Field("CN", max_length=2, description="the guest's country, as a region code (CN, US, JP ...)")
     deposit_type: Stay.DepositType
     deposit: Amount
 
@@ -370,6 +371,7 @@ def check_in(request, payload: CheckInIn):
         room_id=payload.room_id,
         id_type=payload.id_type,
         id_number=payload.id_number,
+        nationality=payload.nationality,
         deposit_type=payload.deposit_type,
         deposit=payload.deposit,
     )
@@ -521,6 +523,7 @@ class RegisterQuery(StrictIn):
 
 class RegisterRowOut(Schema):
     guest_name: str
+    nationality: str
     id_type: str
     id_number: str
     room: str

@@ -95,3 +95,14 @@ def look_up(q: str, limit: int = 50) -> list[DiallingCode]:
     # A code typed in full comes first: "+81" is Japan before Serbia's +381.
     found.sort(key=lambda code: code.code.lstrip("+") != key)
     return found[:limit]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(region code, name in the active language) of every country the phonenumbers data
+    names, China first: the nationality of a guest."""
+    names = {code.region: code.name for code in all_codes() if code.kind == "country"}
+    return sorted(names.items(), key=lambda item: (item[0] != "CN", item[1]))
+
+
+def is_country(region: str) -> bool:
+    return any(code.kind == "country" and code.region == region for code in all_codes())

@@ -5,7 +5,7 @@ prepayment limit) is hotel.services', whose refusal the page puts next to the in
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.hotel import policy
+from frontdesk.hotel import dialling, policy
 from frontdesk.hotel.models import FolioEntry, Reservation, Stay
 
 
@@ -99,12 +99,14 @@ class CheckInForm(forms.Form):
     room_id = forms.TypedChoiceField(label=_("Room"), coerce=int)
     id_type = forms.ChoiceField(label=_("ID document"), choices=Stay.IdType.choices)
     id_number = forms.CharField(label=_("ID number"), max_length=40, widget=_text(spellcheck="false"))
+    nationality = forms.ChoiceField(label=_("Nationality"), initial="CN", required=False)
     deposit_type = forms.ChoiceField(label=_("Deposit type"), choices=Stay.DepositType.choices, widget=forms.RadioSelect)
     deposit = _money(_("Deposit"))
 
     def __init__(self, rooms, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["room_id"].choices = [(r.id, f"{r.number} · {r.room_type.name}") for r in rooms]
+        self.fields["nationality"].choices = dialling.country_choices()
 
 
 CHARGE_CATEGORIES = [

@@ -193,6 +193,8 @@ class Stay(models.Model):
     title = models.CharField(_("title"), max_length=4, choices=Reservation.Title.choices)
     id_type = models.CharField(_("ID document"), max_length=20, choices=IdType.choices)
     id_number = models.CharField(_("ID number"), max_length=20)
+    # The region code (CN, US, JP ...) for the police registration of foreign guests.
+    nationality = models.CharField(_("nationality"), max_length=2, default="CN")
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="stays")
     price = models.DecimalField(_("price per night"), **MONEY)
     arrival_date = models.DateField(_("arrival date"))

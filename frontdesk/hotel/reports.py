@@ -34,7 +34,7 @@ from frontdesk.accounts.roles import Capability
 from frontdesk.accounts.services import authorize
 from frontdesk.core import clock, spreadsheets
 from frontdesk.core.errors import field_error
-from frontdesk.hotel import presenters, services
+from frontdesk.hotel import dialling, presenters, services
 from frontdesk.hotel.models import FolioEntry, Reservation, Room, RoomNight, Stay
 
 CENT = Decimal("0.01")
@@ -229,17 +229,28 @@ def deposits_held(actor) -> Deposits:
 
 
 def guest_register(actor, start: datetime.date, end: datetime.date):
-    """The header, then one row per guest who arrived from `start` to `end`: name, ID document
-    and number (in full only for roles allowed to see ID numbers), room, arrival, departure.
-    Nationality is not recorded at check-in yet, so it is not a column."""
+    """The header, then one row per guest who arrived from `start` to `end`: name, nationality,
+    ID document and number (in full only for roles allowed to see ID numbers), room, arrival,
+    departure."""
     authorize(actor, Capability.VIEW_HOTEL)
     _check_range(start, end)
-    yield [_("Guest name"), _("ID document"), _("ID number"), _("Room"), _("Arrival"), _("Departure"), _("Checked in")]
+    countries = dict(dialling.country_choices())
+    yield [
+        _("Guest name"),
+        _("Nationality"),
+        _("ID document"),
+        _("ID number"),
+        _("Room"),
+        _("Arrival"),
+        _("Departure"),
+        _("Checked in"),
+    ]
     stays = services.visible_stays(actor).filter(arrival_date__range=(start, end)).order_by("checked_in_at", "id")
     for stay in stays:
         left = stay.checked_out_at or stay.key_returned_at
         yield [
             stay.guest_name,
+            countries.get(stay.nationality, stay.nationality),
             str(stay.get_id_type_display()),
             presenters.id_number_display(stay.id_number, actor),
             stay.room.number,

@@ -469,6 +469,7 @@ def check_in(
     deposit: object,
     reservation_id: int | None = None,
     walk_in: WalkIn | None = None,
+    nationality: str = "CN",
 ) -> Stay:
     """Check a guest in: the booking (or a walk-in, who is sold the nights now), a vacant clean
     room of the booked type, the ID document, the deposit, and the guest account opened with it."""
@@ -476,6 +477,9 @@ def check_in(
     if (reservation_id is None) == (walk_in is None):
         raise InvalidInput(_("Check in either a reservation or a walk-in guest."))
     id_number = _clean_id_document(id_type, id_number)
+    nationality = (nationality or "CN").strip().upper()  # a form left at its default: China
+    if not dialling.is_country(nationality):
+        raise field_error("nationality", _("Choose the guest's country."))
     if deposit_type not in Stay.DepositType.values:
         raise field_error("deposit_type", _("Choose card pre-authorisation or cash."))
     deposit = policy.parse_money(deposit, "deposit")
@@ -533,6 +537,7 @@ def check_in(
             title=title,
             id_type=id_type,
             id_number=id_number,
+            nationality=nationality,
             room=room,
             price=price,
             arrival_date=today,

@@ -18,7 +18,9 @@ import io
 from decimal import Decimal
 
 import openpyxl
+import pytest
 
+from frontdesk.core.errors import InvalidInput
 from frontdesk.hotel import reports, services
 from frontdesk.hotel.models import Room
 from tests.conftest import json_of
@@ -40,7 +42,7 @@ def the_day(people, hotel, clock):
     li = services.check_in(
         people.rep,
         walk_in=services.WalkIn(rate_plan_id=hotel.twin_rate.id, nights=1, guest_name="李四", title="mr", phone="13900139000"),
-        room_id=hotel.rooms["401"].id, id_type="passport", id_number=PASSPORT, deposit_type="card_preauth", deposit="1000",
+        room_id=hotel.rooms["401"].id, id_type="passport", id_number=PASSPORT, nationality="US", deposit_type="card_preauth", deposit="1000",
     )
     held = services.book_reservation(people.rep, **booking(hotel.king_rate, guest_name="赵六", phone="13700137000"))
     return wang, li, held
@@ -120,15 +122,27 @@ def test_the_guest_register_export_masks_id_numbers_below_a_manager(people, hote
     assert csv_file["Content-Type"].startswith("text/csv")
     assert csv_file.content.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
-    assert table[0] == ["Guest name", "ID document", "ID number", "Room", "Arrival", "Departure", "Checked in"]
-    assert table[1] == ["王小明", "Resident identity card", RESIDENT_ID, "801", "2026-11-23", "2026-11-25", "2026-11-23 09:00"]
-    assert table[2][:4] == ["李四", "Passport", PASSPORT, "401"]
+    assert table[0] == ["Guest name", "Nationality", "ID document", "ID number", "Room", "Arrival", "Departure", "Checked in"]
+    assert table[1] == ["王小明", "China", "Resident identity card", RESIDENT_ID, "801", "2026-11-23", "2026-11-25", "2026-11-23 09:00"]
+    assert table[2][:5] == ["李四", "United States", "Passport", PASSPORT, "401"]
 
     xlsx = client_for(people.rep).get("/hotel/reports/guest-register.xlsx", query)
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[1][:4] == ["王小明", "Resident identity card", "110***********002X", "801"]
+    assert values[1][:5] == ["王小明", "China", "Resident identity card", "110***********002X", "801"]
     assert RESIDENT_ID not in str(values) and PASSPORT not in str(values)
     api = json_of(client_for(people.rep).get("/api/v1/hotel/reports/guest-register", query))
-    assert [row["id_number"] for row in api] == ["110***********002X", values[2][2]]
+    assert [row["id_number"] for row in api] == ["110***********002X", values[2][3]]
+    assert [row["nationality"] for row in api] == ["China", "United States"]
     assert client_for(people.plumber).get("/hotel/reports/guest-register.csv", query).status_code == 403
+
+
+def test_an_unknown_nationality_is_refused_at_check_in(people, hotel, clock):
+    with pytest.raises(InvalidInput) as refused:
+        services.check_in(
+            people.rep,
+            walk_in=services.WalkIn(rate_plan_id=hotel.twin_rate.id, nights=1, guest_name="李四", title="mr", phone="13900139000"),
+            room_id=hotel.rooms["401"].id, id_type="passport", id_number=PASSPORT, nationality="XX", deposit_type="cash", deposit="500",
+        )
+    assert list(refused.value.fields) == ["nationality"]
+    assert not Room.objects.filter(status=Room.Status.OCCUPIED).exists()
