@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from frontdesk.core import views as core_views
 from frontdesk.core.api import api
 
+handler500 = "frontdesk.core.views.server_error"
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),

@@ -2,14 +2,9 @@
 a real port, spoken to over real HTTP and a real WebSocket."""
 
 import asyncio
-import threading
 import http.cookiejar
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
+import threading
 import urllib.parse
 import urllib.request
 
@@ -17,49 +12,21 @@ import pytest
 import websockets
 import websockets.exceptions
 
+from tests.processes import Installation, free_port
+
 pytestmark = pytest.mark.server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for_port(port: int, process: subprocess.Popen, log, deadline_s: float = 30) -> None:
-    """Wait for the server to listen (start-up, not a business time limit)."""
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited: {log.read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError("server did not start listening")
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("serve")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["FRONTDESK_DATA_DIR"] = str(data_dir)
-    setup = subprocess.run([sys.executable, "-m", "frontdesk", "setup"], env=env, capture_output=True, text=True, timeout=180)
-    assert setup.returncode == 0, setup.stderr
-    assert "demo data loaded" in setup.stdout
-    port = _free_port()
-    log = data_dir / "serve.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "frontdesk", "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+    site = Installation(tmp_path_factory.mktemp("serve"))
+    assert "demo data loaded" in site.run("setup").stdout
+    port = free_port()
+    process = site.serve(port)
     try:
-        _wait_for_port(port, process, log)
-        yield {"port": port, "env": env, "process": process, "log": log}
+        yield {"port": port, "site": site, "process": process, "log": site.data_dir / f"serve-{port}.log"}
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        site.stop_all()
 
 
 def _opener():
@@ -94,10 +61,7 @@ def test_openapi_document_is_served(server):
 
 
 def test_api_token_from_the_console_reads_customers(server):
-    made = subprocess.run(
-        [sys.executable, "-m", "frontdesk", "token", "create", "frontdesk"], env=server["env"], capture_output=True, text=True, timeout=60
-    )
-    token = made.stdout.strip()
+    token = server["site"].token("frontdesk")
     request = urllib.request.Request(
         f"http://127.0.0.1:{server['port']}/api/v1/customers?limit=5", headers={"Authorization": f"Bearer {token}"}
     )

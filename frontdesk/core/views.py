@@ -2,11 +2,14 @@
 turning a service's refusal into a page or into errors on a form, and telling an htmx request
 from a whole-page request."""
 
+import sys
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
@@ -19,11 +22,39 @@ from frontdesk.core import clock
 from frontdesk.core.errors import NotFound, PermissionDenied, ServiceError
 from frontdesk.customers.services import visible_customers
 
+# How long a client should wait before trying again when the database is unavailable: about
+# what a PostgreSQL restart takes.
+RETRY_AFTER_SECONDS = 5
+
 
 def healthz(request):
     """A liveness check for load balancers and the benchmarks' baseline: plain "ok", no
     database, no session, so its time is the server's own overhead per request."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request):
+    """Django's handler500, called while the exception is being handled. A database that
+    cannot be reached (restarting, or an SQLite file locked for too long) is the one failure
+    the client should simply retry: 503 with Retry-After. Under /api/ both answer in the API's
+    error shape; a page gets the error page."""
+    failure = sys.exc_info()[1]
+    unavailable = isinstance(failure, (OperationalError, InterfaceError))
+    status = 503 if unavailable else 500
+    if unavailable:
+        message = _("The database cannot be reached just now. Please try again in a moment.")
+    else:
+        message = _("Something went wrong on our side. The error has been logged; please try again in a moment.")
+    if request.path.startswith("/api/"):
+        code = "unavailable" if unavailable else "server_error"
+        response = JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+    else:
+        # No context processors: they would read the session and the database.
+        page = loader.get_template("500.html").render({"status": status, "message": message})
+        response = HttpResponse(page, status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def api_not_found(request, *args, **kwargs):
