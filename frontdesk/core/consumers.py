@@ -1,16 +1,11 @@
-"""The live-updates socket a logged-in page keeps open. Services publish to a staff member's
-group and to their departments' groups; later issues send inbox changes and timers this way."""
+"""The live-updates socket a logged-in page keeps open. It joins the person's own group, their
+departments' groups and, for those who see every department, the group of all of them; what
+services publish there (core/live.py) is passed on to the page."""
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-
-def staff_group(staff_id: int) -> str:
-    return f"staff.{staff_id}"
-
-
-def department_group(department_id: int) -> str:
-    return f"department.{department_id}"
+from frontdesk.core.live import ALL_DEPARTMENTS_GROUP, department_group, staff_group
 
 
 class LiveUpdatesConsumer(AsyncJsonWebsocketConsumer):
@@ -19,8 +14,12 @@ class LiveUpdatesConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close()  # before accept: the handshake is refused with 403
             return
-        department_ids = await database_sync_to_async(lambda: sorted(user.own_department_ids))()
+        department_ids, sees_all = await database_sync_to_async(
+            lambda: (sorted(user.own_department_ids), user.sees_all_departments)
+        )()
         self.groups_joined = [staff_group(user.id)] + [department_group(d) for d in department_ids]
+        if sees_all:
+            self.groups_joined.append(ALL_DEPARTMENTS_GROUP)
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()

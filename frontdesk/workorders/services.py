@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.accounts.models import Department, Staff
 from frontdesk.accounts.roles import SEES_ALL_DEPARTMENTS, Role
-from frontdesk.core import clock
+from frontdesk.core import clock, live
 from frontdesk.core.changes import claim_version
 from frontdesk.core.errors import InvalidInput, NotFound, PermissionDenied, StaleVersion, field_error
 from frontdesk.core.pagination import decode_cursor, keyset_page
@@ -225,6 +225,7 @@ def create_work_order(
             created_at=now,
         )
         _carry_out(order, procedure, procedure.intake, actor=actor, fields=cleaned, note=note, at=now)
+        announce_change(order, departments=[order.department_id], people=[actor.id, order.assignee_id])
     return order
 
 
@@ -291,8 +292,23 @@ def take_action(
         claim_version(WorkOrder, order.id, version)  # StaleVersion if someone acted first
         # The row is ours now; read what a breach may have changed since we loaded it.
         order.refresh_from_db(fields=["state", "fields", "department", "assignee", "escalated", "version"])
+        before = (order.department_id, order.assignee_id)
         _carry_out(order, procedure, spec, actor=actor, fields=cleaned, note=note, at=now)
+        announce_change(
+            order,
+            departments=[before[0], order.department_id],
+            people=[order.created_by_id, before[1], order.assignee_id],
+        )
     return order
+
+
+def announce_change(order: WorkOrder, *, departments, people) -> None:
+    """Once committed, the lists that show the order refresh: its departments' inboxes (the one
+    it left too), the front desk's and managers' lists, and the pages of the people on it."""
+    groups = {live.ALL_DEPARTMENTS_GROUP}
+    groups.update(live.department_group(d) for d in departments if d)
+    groups.update(live.staff_group(p) for p in people if p)
+    live.publish_after_commit(groups, {"type": "workorder", "id": order.id, "state": order.state, "version": order.version})
 
 
 def _carry_out(

@@ -418,7 +418,7 @@ def _my_orders(user):
 @login_required
 @service_page
 def inbox(request):
-    """Open orders of my departments, newest first; refreshed every 15 s on the page."""
+    """Open orders of my departments, newest first; the list refreshes when one changes."""
     return _list_page(
         request,
         _inbox_orders(request.user),
@@ -439,7 +439,7 @@ def my_work(request):
         title=_("My work"),
         url_name="workorder_mine",
         intro=_("Open orders you recorded or are assigned to."),
-        refresh=False,
+        refresh=True,
     )
 
 

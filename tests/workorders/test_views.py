@@ -270,7 +270,7 @@ def test_inbox_shows_open_orders_of_my_departments_only(people, clock):
 
     plumber_inbox = client_for(people.plumber).get("/workorders/inbox/")
     assert to_engineering.number in text_of(plumber_inbox) and to_security.number not in text_of(plumber_inbox)
-    assert 'hx-trigger="every 15s"' in plumber_inbox.content.decode()
+    assert 'hx-trigger="every 15s, workorder-changed from:body delay:300ms"' in plumber_inbox.content.decode()
     guard_inbox = client_for(people.guard).get("/workorders/inbox/", headers={"HX-Request": "true"})
     assert "<html" not in guard_inbox.content.decode()
     assert to_security.number in text_of(guard_inbox) and to_engineering.number not in text_of(guard_inbox)

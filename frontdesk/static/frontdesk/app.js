@@ -69,7 +69,40 @@
     });
   }
 
+  // <body data-live-socket="/ws/live/">: one socket per page for live updates. A message that
+  // a work order changed becomes the DOM event "workorder-changed" on the body, which lists
+  // listen to (hx-trigger="... workorder-changed from:body"). A dropped socket is opened again
+  // after a growing pause; the lists still refresh on their own timer meanwhile. While it is
+  // open, the body carries data-live="open".
+  function openLiveSocket() {
+    var path = document.body.dataset.liveSocket;
+    if (!path || !window.WebSocket) return;
+    var address = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path;
+    var pause = 1000;
+    function connect() {
+      var socket = new WebSocket(address);
+      socket.addEventListener("open", function () {
+        pause = 1000;
+        document.body.dataset.live = "open";
+      });
+      socket.addEventListener("message", function (message) {
+        var data;
+        try { data = JSON.parse(message.data); } catch (error) { return; }
+        if (data.type === "workorder") {
+          document.body.dispatchEvent(new CustomEvent("workorder-changed", { detail: data }));
+        }
+      });
+      socket.addEventListener("close", function () {
+        delete document.body.dataset.live;
+        window.setTimeout(connect, pause);
+        pause = Math.min(pause * 2, 30000);
+      });
+    }
+    connect();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    openLiveSocket();
     setUpCopyButtons(document);
     setUpPrintButtons(document);
     tickCountdowns();
