@@ -121,7 +121,7 @@ def load_demo(customers: int = 60, seed: int = 2026) -> None:
             residences=[ResidenceInput("商业街", f"{rng.randint(1, 30):02d}")],
         )
     load_work_order_demo(staff, departments)
-    load_hotel_demo(staff["admin"])
+    load_hotel_demo(staff["admin"], staff["frontdesk"])
 
 
 def load_work_order_demo(staff: dict, departments: dict) -> None:
@@ -198,8 +198,10 @@ HOTEL_ROOM_TYPES = [
 ]
 
 
-def load_hotel_demo(admin) -> None:
-    """Room types with one rack rate each (free cancellation until 24 hours before arrival)."""
+def load_hotel_demo(admin, desk) -> None:
+    """Room types with one rack rate each (free cancellation until 24 hours before arrival),
+    then a day at the desk: a booking arriving today and one tomorrow, two guests in house
+    (one from abroad) with their deposits, a minibar charge and a wake-up call."""
     from frontdesk.hotel import services as hotel
 
     for code, hans, hant, en, facilities, view, price, floors in HOTEL_ROOM_TYPES:
@@ -213,3 +215,36 @@ def load_hotel_demo(admin) -> None:
             taken = 0 if code != "suite" else 7  # suites are 808 and 809, at the river end
             for i in range(count):
                 hotel.create_room(admin, number=f"{floor}{taken + i + 1:02d}", floor=floor, room_type_id=room_type.id)
+    load_hotel_day_demo(desk)
+
+
+def load_hotel_day_demo(desk) -> None:
+    from frontdesk.hotel import policy
+    from frontdesk.hotel import services as hotel
+    from frontdesk.hotel.models import RatePlan, Room
+
+    rate = {plan.room_type.code: plan.id for plan in RatePlan.objects.select_related("room_type")}
+    today = clock.today()
+    tomorrow = today + datetime.timedelta(days=1)
+    hotel.book_reservation(
+        desk, rate_plan_id=rate["king"], arrival_date=today, arrival_time=datetime.time(20, 0), nights=2, rooms=1,
+        guest_name="陈志强", title="mr", phone="13602581234", special_requests="无烟房，要江景", guaranteed=True,
+        source="returning",
+    )
+    hotel.book_reservation(
+        desk, rate_plan_id=rate["twin"], arrival_date=tomorrow, arrival_time=datetime.time(15, 0), nights=1, rooms=2,
+        guest_name="周婉清", title="ms", phone="13822334455", hold_until=policy.arrival_moment(tomorrow, datetime.time(18, 0)),
+        source="website",
+    )
+    lin = hotel.check_in(
+        desk, walk_in=hotel.WalkIn(rate_plan_id=rate["king"], nights=2, guest_name="林小红", title="ms", phone="13912345678"),
+        room_id=Room.objects.get(number="601").id, id_type="resident_id", id_number="11010519491231002X",
+        deposit_type="cash", deposit="1000.00",
+    )
+    hotel.post_charge(desk, lin.id, category="minibar", description="矿泉水 2瓶", amount="20.00")
+    hotel.book_wakeup_call(desk, lin.id, time=datetime.time(7, 0), repeat_after_minutes=5)
+    hotel.check_in(
+        desk, walk_in=hotel.WalkIn(rate_plan_id=rate["twin"], nights=1, guest_name="John Smith", title="mr", phone="+1 415 555 0134"),
+        room_id=Room.objects.get(number="401").id, id_type="passport", id_number="E12345678", nationality="US",
+        deposit_type="card_preauth", deposit="800.00",
+    )
