@@ -33,11 +33,15 @@ def publish_after_commit(groups: Iterable[str], payload: dict) -> None:
     cannot be reached is logged, and the pages fall back to refreshing on their own."""
     groups = sorted(set(groups))
 
-    def send() -> None:
+    async def send_to_groups() -> None:
         layer = get_channel_layer()
+        for group in groups:
+            await layer.group_send(group, {"type": "live.event", "payload": payload})
+
+    def send() -> None:
         try:
-            for group in groups:
-                async_to_sync(layer.group_send)(group, {"type": "live.event", "payload": payload})
+            # One hop into async code for all the groups: each hop costs about half a millisecond.
+            async_to_sync(send_to_groups)()
         except Exception:
             log.warning("live update %s to %s not sent", payload, groups, exc_info=True)
 
