@@ -270,6 +270,32 @@ def test_kill_9_of_the_server_and_a_worker_under_load_loses_nothing(installation
     assert any(state == "dispatched" for state in ledger.states.values())
     assert site.query("SELECT count(*) FROM workorders_timer WHERE state = 'breached' AND name = 'pickup'")[0][0] > 0
 
+    # After all that, two clients pressing "accept" on one order at the same instant: one wins,
+    # the other is told the order changed.
+    order_id, version = site.query("SELECT id, version FROM workorders_workorder WHERE state = 'dispatched' LIMIT 1")[0]
+    heads = [ApiClient(port, site.token(username)) for username in ("engineer", "plumber")]
+    assert sorted(s for s, _ in press_together(heads, f"/workorders/{order_id}/actions/accept", version)) == [200, 409]
+    assert site.query(
+        "SELECT count(*) FROM workorders_workorderevent WHERE order_id = ? AND action = 'accept'", (order_id,)
+    ) == [(1,)]
+
+
+def press_together(clients: list[ApiClient], path: str, version: int) -> list[tuple[int, dict]]:
+    """Each client sends the same action with the same version, released at once by a barrier."""
+    barrier, answers = threading.Barrier(len(clients)), [None] * len(clients)
+
+    def press(i: int) -> None:
+        barrier.wait()
+        status, body, _headers = clients[i].call("POST", path, {"version": version, "fields": {}, "note": ""})
+        answers[i] = (status, body)
+
+    threads = [threading.Thread(target=press, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return answers
+
 
 # --- PostgreSQL restarted under load -------------------------------------------------------
 
