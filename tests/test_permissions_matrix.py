@@ -48,6 +48,7 @@ COMPLAINT_INTAKE = frozenset({"rep", "specialist", "supervisor", "manager"})
 SEE_ENGINEERING_ORDER = EVERYONE - {"guard"}
 HOTEL_VIEW = VIEW_CUSTOMERS
 HOTEL_DESK = EDIT_CUSTOMERS
+HOTEL_SETUP = frozenset({"manager", "gm", "admin"})
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,10 @@ RULES: dict[tuple[str, str], Rule] = {
     # (the twin is vacant clean, so the desk gets 422; the right is what is checked); the
     # reports are read by everyone who sees the hotel, ID numbers masked per role.
     ("POST", "/api/v1/hotel/rooms/{room_id}/clean"): Rule(HOTEL_DESK, body={"version": 1}),
+    # Taking a room out of sale changes the inventory: hotel management (the vacant twin goes
+    # out of order; back in service then answers 422 as the room was in service).
+    ("POST", "/api/v1/hotel/rooms/{room_id}/out-of-order"): Rule(HOTEL_SETUP, body={"version": 1, "reason": "空调坏了"}),
+    ("POST", "/api/v1/hotel/rooms/{room_id}/back-in-service"): Rule(HOTEL_SETUP, body={"version": 1}),
     ("GET", "/api/v1/hotel/reports/today"): Rule(HOTEL_VIEW),
     ("GET", "/api/v1/hotel/reports/performance"): Rule(
         HOTEL_VIEW, query={"start": "2026-11-01", "end": "2026-11-30", "by": "month"}

@@ -165,6 +165,7 @@ class RoomOut(Schema):
     room_type: RefOut
     status: str
     status_name: str
+    out_of_order_reason: str
     version: int
 
 
@@ -474,6 +475,23 @@ def mark_wakeup_call_made(request, wakeup_call_id: int, payload: VersionIn):
 @router.post("/rooms/{room_id}/clean", response=RoomOut, summary="Housekeeping made up a vacant dirty room")
 def mark_room_clean(request, room_id: int, payload: VersionIn):
     return presenters.room(services.mark_room_clean(request.auth, room_id, version=payload.version))
+
+
+class OutOfOrderIn(StrictIn):
+    version: int
+    reason: str = Field(max_length=200)
+
+
+@router.post("/rooms/{room_id}/out-of-order", response=RoomOut, summary="Take a vacant room out of sale")
+def take_room_out_of_order(request, room_id: int, payload: OutOfOrderIn):
+    return presenters.room(
+        services.take_room_out_of_order(request.auth, room_id, version=payload.version, reason=payload.reason)
+    )
+
+
+@router.post("/rooms/{room_id}/back-in-service", response=RoomOut, summary="Sell a repaired room again")
+def return_room_to_service(request, room_id: int, payload: VersionIn):
+    return presenters.room(services.return_room_to_service(request.auth, room_id, version=payload.version))
 
 
 class TodayOut(Schema):

@@ -59,6 +59,7 @@ class Room(models.Model):
     floor = models.SmallIntegerField(_("floor"))
     room_type = models.ForeignKey(RoomType, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("room type"))
     status = models.CharField(_("room status"), max_length=20, choices=Status.choices, default=Status.VACANT_CLEAN)
+    out_of_order_reason = models.CharField(_("why out of order"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

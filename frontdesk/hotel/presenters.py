@@ -71,6 +71,7 @@ def room(item: Room) -> dict:
         "room_type": {"id": item.room_type.id, "code": item.room_type.code, "name": item.room_type.name},
         "status": item.status,
         "status_name": str(item.get_status_display()),
+        "out_of_order_reason": item.out_of_order_reason,
         "version": item.version,
     }
 

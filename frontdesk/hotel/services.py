@@ -932,9 +932,7 @@ def mark_room_clean(actor, room_id: int, *, version: int) -> Room:
     """Housekeeping has made up a vacant dirty room (after check-out): it is sold again.
     No housekeeper role exists yet, so the desk records it when housekeeping calls."""
     authorize(actor, C.WORK_HOTEL_DESK)
-    room = Room.objects.filter(id=room_id).first()
-    if room is None:
-        raise NotFound(_("No such room."))
+    room = _room(room_id)
     if room.status != Room.Status.VACANT_DIRTY:
         raise InvalidInput(
             _("Room %(number)s is %(status)s, not vacant dirty.") % {"number": room.number, "status": room.get_status_display()}
@@ -943,7 +941,57 @@ def mark_room_clean(actor, room_id: int, *, version: int) -> Room:
         claim_version(Room, room.id, version)
         Room.objects.filter(id=room.id).update(status=Room.Status.VACANT_CLEAN)
         record_event(actor, "hotel.room_cleaned", room, {"number": room.number})
-    return Room.objects.select_related("room_type").get(id=room.id)
+    return _room(room.id)
+
+
+def take_room_out_of_order(actor, room_id: int, *, version: int, reason: str) -> Room:
+    """A vacant room that cannot be sold (a leak, a broken air conditioner): one room fewer of
+    its type is for sale on every night from tonight. Refused while a night is fully booked, so
+    that taking a room out never oversells: move a booking first."""
+    authorize(actor, C.SET_UP_HOTEL)
+    reason = _clean_text(reason, "reason", 200, _("Say why the room cannot be sold."))
+    room = _room(room_id)
+    if room.status not in (Room.Status.VACANT_CLEAN, Room.Status.VACANT_DIRTY):
+        raise InvalidInput(
+            _("Room %(number)s is %(status)s; only a vacant room can be taken out of order.")
+            % {"number": room.number, "status": room.get_status_display()}
+        )
+    with transaction.atomic():
+        claim_version(Room, room.id, version)
+        # Locked, so no booking takes one of these nights between the check and the change.
+        nights = RoomNight.objects.select_for_update().filter(room_type_id=room.room_type_id, date__gte=clock.today())
+        full = [night.date for night in nights.order_by("date") if night.sold > night.total - 1]
+        if full:
+            raise InvalidInput(
+                _("Every %(type)s is booked on %(dates)s: move a booking before taking room %(number)s out of order.")
+                % {"type": room.room_type.name, "dates": "、".join(f"{d:%Y-%m-%d}" for d in full), "number": room.number}
+            )
+        RoomNight.objects.filter(room_type_id=room.room_type_id, date__gte=clock.today()).update(total=F("total") - 1)
+        Room.objects.filter(id=room.id).update(status=Room.Status.OUT_OF_ORDER, out_of_order_reason=reason)
+        record_event(actor, "hotel.room_out_of_order", room, {"number": room.number, "reason": reason})
+    return _room(room.id)
+
+
+def return_room_to_service(actor, room_id: int, *, version: int) -> Room:
+    """The repair is done: the room is for sale again from tonight, vacant dirty until
+    housekeeping has made it up."""
+    authorize(actor, C.SET_UP_HOTEL)
+    room = _room(room_id)
+    if room.status != Room.Status.OUT_OF_ORDER:
+        raise InvalidInput(_("Room %(number)s is not out of order.") % {"number": room.number})
+    with transaction.atomic():
+        claim_version(Room, room.id, version)
+        RoomNight.objects.filter(room_type_id=room.room_type_id, date__gte=clock.today()).update(total=F("total") + 1)
+        Room.objects.filter(id=room.id).update(status=Room.Status.VACANT_DIRTY, out_of_order_reason="")
+        record_event(actor, "hotel.room_back_in_service", room, {"number": room.number})
+    return _room(room.id)
+
+
+def _room(room_id: int) -> Room:
+    room = Room.objects.select_related("room_type").filter(id=room_id).first()
+    if room is None:
+        raise NotFound(_("No such room."))
+    return room
 
 
 class _RolledBack(Exception):

@@ -9,6 +9,7 @@ service's refusal next to the input it is about, with nothing changed).
 """
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -567,20 +568,52 @@ def room_board(request):
     return render_fragment_or_page(request, "hotel/_room_board.html", "hotel/room_board.html", context)
 
 
-@login_required
-@require_POST
-@service_page
-def room_clean(request, room_id: int):
+def _change_room(request, change, done: str, **values):
+    """A room board button: the change, its refusal or its confirmation shown on the board."""
     form = forms.VersionForm(request.POST)
     if not form.is_valid():
         raise Http404
     try:
-        room = services.mark_room_clean(request.user, room_id, version=form.cleaned_data["version"])
+        room = change(request.user, version=form.cleaned_data["version"], **values)
     except ServiceError as exc:
-        messages.error(request, str(exc.message))
+        # A refusal about one field (the reason left empty) says so, not just "correct the errors".
+        said = [message for field_messages in exc.fields.values() for message in field_messages]
+        messages.error(request, " ".join(said) or str(exc.message))
     else:
-        messages.success(request, _("Room %(number)s is vacant and clean.") % {"number": room.number})
+        messages.success(request, done % {"number": room.number})
     return redirect("hotel_rooms")
+
+
+@login_required
+@require_POST
+@service_page
+def room_clean(request, room_id: int):
+    return _change_room(
+        request, partial(services.mark_room_clean, room_id=room_id), _("Room %(number)s is vacant and clean.")
+    )
+
+
+@login_required
+@require_POST
+@service_page
+def room_out_of_order(request, room_id: int):
+    return _change_room(
+        request,
+        partial(services.take_room_out_of_order, room_id=room_id),
+        _("Room %(number)s is out of order and no longer sold."),
+        reason=request.POST.get("reason", ""),
+    )
+
+
+@login_required
+@require_POST
+@service_page
+def room_back_in_service(request, room_id: int):
+    return _change_room(
+        request,
+        partial(services.return_room_to_service, room_id=room_id),
+        _("Room %(number)s is sold again; it is vacant dirty until housekeeping has made it up."),
+    )
 
 
 # --- reports ------------------------------------------------------------------------------

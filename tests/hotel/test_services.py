@@ -90,6 +90,59 @@ def test_the_last_room_is_sold_once(people, hotel, clock):
     assert RoomNight.objects.get(room_type=hotel.suite, date=MONDAY).sold == 1
 
 
+def king_rooms_left(*days) -> list[int]:
+    king = Room.objects.get(number="801").room_type_id
+    return [services.rooms_left(king, [day]) for day in days]
+
+
+def test_a_room_out_of_order_is_not_sold_until_it_is_back_in_service(people, hotel, clock):
+    # Two of the three kings are booked on Tuesday; Monday's night is not opened yet.
+    services.book_reservation(people.rep, **booking(hotel.king_rate, arrival_date=TUESDAY, rooms=2, hold_until=at(20, day=TUESDAY)))
+    room = hotel.rooms["801"]
+    room = services.take_room_out_of_order(people.manager, room.id, version=room.version, reason="  卫生间漏水，待维修 ")
+    assert (room.status, room.out_of_order_reason) == (Room.Status.OUT_OF_ORDER, "卫生间漏水，待维修")
+    assert king_rooms_left(MONDAY, TUESDAY) == [2, 0]
+    with pytest.raises(SoldOut):
+        services.book_reservation(people.rep, **booking(hotel.king_rate, arrival_date=TUESDAY, hold_until=at(20, day=TUESDAY)))
+    # Nor can the desk give it to a guest.
+    with pytest.raises(InvalidInput):
+        services.check_in(
+            people.rep, walk_in=WalkIn(rate_plan_id=hotel.king_rate.id, nights=1, guest_name="李四", title="mr", phone="13900139000"),
+            room_id=room.id, id_type="resident_id", id_number=RESIDENT_ID, deposit_type="cash", deposit="900",
+        )
+
+    room = services.return_room_to_service(people.manager, room.id, version=room.version)
+    # Repaired, it is sold again, and made up by housekeeping before a guest gets it.
+    assert (room.status, room.out_of_order_reason) == (Room.Status.VACANT_DIRTY, "")
+    assert king_rooms_left(MONDAY, TUESDAY) == [3, 1]
+
+
+def test_a_room_is_not_taken_out_of_order_when_a_night_is_fully_booked(people, hotel, clock):
+    services.book_reservation(people.rep, **booking(hotel.king_rate, arrival_date=TUESDAY, rooms=3, hold_until=at(20, day=TUESDAY)))
+    room = hotel.rooms["802"]
+    with pytest.raises(InvalidInput) as refused:
+        services.take_room_out_of_order(people.manager, room.id, version=room.version, reason="空调坏了")
+    assert "2026-11-24" in str(refused.value.message)
+    room.refresh_from_db()
+    assert room.status == Room.Status.VACANT_CLEAN and king_rooms_left(TUESDAY) == [0]
+    assert RoomNight.objects.get(room_type=hotel.king, date=TUESDAY).total == 3
+
+
+def test_only_a_vacant_room_goes_out_of_order_and_only_by_hotel_management(people, hotel, clock):
+    room = hotel.rooms["802"]
+    with pytest.raises(PermissionDenied):
+        services.take_room_out_of_order(people.rep, room.id, version=room.version, reason="空调坏了")
+    with pytest.raises(InvalidInput) as refused:
+        services.take_room_out_of_order(people.manager, room.id, version=room.version, reason="   ")
+    assert list(refused.value.fields) == ["reason"]
+    check_in_booked(people, hotel, king_for_tonight(people, hotel, clock), room="802")
+    with pytest.raises(InvalidInput):
+        services.take_room_out_of_order(people.manager, room.id, version=Room.objects.get(id=room.id).version, reason="空调坏了")
+    with pytest.raises(StaleVersion):
+        services.take_room_out_of_order(people.manager, hotel.rooms["803"].id, version=99, reason="空调坏了")
+    assert not Room.objects.filter(status=Room.Status.OUT_OF_ORDER).exists()
+
+
 def test_a_stay_over_a_full_night_is_refused_as_a_whole(people, hotel, clock):
     services.book_reservation(people.rep, **booking(hotel.suite_rate, arrival_date=TUESDAY, hold_until=at(20, day=TUESDAY)))
     with pytest.raises(SoldOut):

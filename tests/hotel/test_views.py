@@ -271,6 +271,25 @@ def test_the_room_board_by_floor_masks_the_guest_and_a_dirty_room_is_made_clean(
     assert "not vacant dirty" in text_of(stale)
 
 
+def test_the_manager_takes_a_room_out_of_order_on_the_board_and_back(people, hotel, clock):
+    assert "Take out of order" not in text_of(client_for(people.rep).get("/hotel/rooms/"))
+    manager = client_for(people.manager)
+    room = Room.objects.get(number="803")
+    refused = manager.post(f"/hotel/rooms/{room.id}/out-of-order", {"version": room.version, "reason": ""}, follow=True)
+    assert "Say why the room cannot be sold." in text_of(refused)
+    board = manager.post(f"/hotel/rooms/{room.id}/out-of-order", {"version": room.version, "reason": "窗户破损"}, follow=True)
+    assert "Room 803 is out of order and no longer sold." in text_of(board)
+    assert re.search(r'data-room="803" data-status="out_of_order"', board.content.decode()) and "窗户破损" in text_of(board)
+    room.refresh_from_db()
+    board = manager.post(f"/hotel/rooms/{room.id}/back-in-service", {"version": room.version}, follow=True)
+    assert "Room 803 is sold again" in text_of(board)
+    assert Room.objects.get(number="803").status == Room.Status.VACANT_DIRTY
+    # The desk may not: refused without a change.
+    room.refresh_from_db()
+    client_for(people.rep).post(f"/hotel/rooms/{room.id}/out-of-order", {"version": room.version, "reason": "窗户破损"})
+    assert Room.objects.get(number="803").status == Room.Status.VACANT_DIRTY
+
+
 def test_navigation_by_role(people, hotel, clock):
     rep = text_of(client_for(people.rep).get("/hotel/rooms/"))
     assert "Phone reservation" in rep and "Check-in" in rep and "Hotel reports" in rep
