@@ -36,7 +36,7 @@ def collect() -> None:
 
 def fill_traditional() -> int:
     simplified = {e.msgid: e for e in polib.pofile(str(catalogue("zh_Hans")))}
-    converter = opencc.OpenCC("s2t")
+    converter = opencc.OpenCC("s2tw")  # Taiwan standard characters: 為, 裡, 著
     traditional = polib.pofile(str(catalogue("zh_Hant")))
     filled = 0
     for entry in traditional:

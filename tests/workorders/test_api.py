@@ -265,7 +265,7 @@ def test_errors_speak_the_request_language(people, api, clock):
     assert json_of(response)["fields"]["service_type"] == ["Unknown service type “laundry”."]
     order = new_order(api(people.rep))
     response = act(api(people.rep, language="zh-hant"), order, "dispatch", {})
-    assert json_of(response)["fields"]["fields.department"] == ["此項爲必填項。"]
+    assert json_of(response)["fields"]["fields.department"] == ["此項為必填項。"]
 
 
 def test_a_role_that_may_not_act_is_refused(people, api, clock):
