@@ -672,8 +672,9 @@ def guest_register_export(request, file_format: str):
 
 
 def hotel_nav(user) -> list[tuple[str, str]]:
-    """The hotel entries of the main navigation for this person: (url name, label)."""
-    if user is None or not user.is_authenticated or not user.can(C.VIEW_HOTEL):
+    """The hotel entries of the main navigation for this person: (url name, label). None until
+    the hotel has rooms: a property office that runs no hotel never sees them."""
+    if user is None or not user.is_authenticated or not user.can(C.VIEW_HOTEL) or not Room.objects.exists():
         return []
     items = [("hotel_reservations", _("Reservations"))]
     if user.can(C.WORK_HOTEL_DESK):

@@ -9,7 +9,7 @@ import re
 from frontdesk.customers.models import Customer
 from frontdesk.hotel import services, tasks
 from frontdesk.hotel.models import FolioEntry, Reservation, Room, Stay, WakeUpCall
-from tests.hotel.helpers import MONDAY, RESIDENT_ID, at, booking
+from tests.hotel.helpers import MONDAY, RESIDENT_ID, at, booking, build_hotel
 from tests.workorders.test_views import client_for, field_errors, text_of
 
 TUESDAY = MONDAY + datetime.timedelta(days=1)
@@ -288,6 +288,12 @@ def test_the_manager_takes_a_room_out_of_order_on_the_board_and_back(people, hot
     room.refresh_from_db()
     client_for(people.rep).post(f"/hotel/rooms/{room.id}/out-of-order", {"version": room.version, "reason": "窗户破损"})
     assert Room.objects.get(number="803").status == Room.Status.VACANT_DIRTY
+
+
+def test_no_hotel_navigation_until_the_hotel_has_rooms(people, clock):
+    assert "Room status" not in text_of(client_for(people.rep).get("/"))
+    build_hotel(people.manager)
+    assert "Room status" in text_of(client_for(people.rep).get("/"))
 
 
 def test_navigation_by_role(people, hotel, clock):
