@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 PAGE_SIZE = 50
 DEEP_PAGE = 1000
 SEARCH_WORD = "漏水"
+ENGLISH_WORD = "leaking"
 SWEEP_DUE = 100
 
 # Targets of issue 3 at 1,000,000 orders, per operation: (what is compared, limit).
@@ -139,6 +140,9 @@ def build_plan(levels: list[int], requests: int, seconds: float) -> tuple[dict, 
     customer_ids = list(Customer.objects.order_by("?").values_list("id", flat=True)[:200])
     phone = ContactPoint.objects.filter(customer_id=customer_ids[0]).values_list("digits", flat=True).first() or "13800138000"
     bodies = [creation_body(rng, customer_id) for customer_id in customer_ids]
+    export_path, export_note = month_export_path()
+    notes.append(export_note)
+    export_headers = {"Cookie": f"sessionid={session_of(representative)}", "Accept-Language": "zh-hans"}
 
     operations = [
         ("healthz", "GET", ["/healthz"], {}, None, 200),
@@ -147,16 +151,71 @@ def build_plan(levels: list[int], requests: int, seconds: float) -> tuple[dict, 
         ("search 漏水", "GET", [f"/api/v1/workorders?q={urllib.parse.quote(SEARCH_WORD)}&limit={PAGE_SIZE}"], rep_headers, None, 200),
         ("search phone digits", "GET", [f"/api/v1/workorders?q={phone[-8:]}&limit={PAGE_SIZE}"], rep_headers, None, 200),
         ("order detail", "GET", [f"/api/v1/workorders/{i}" for i in detail_ids], rep_headers, None, 200),
+        ("search English", "GET", [f"/api/v1/workorders?q={ENGLISH_WORD}&limit={PAGE_SIZE}"], rep_headers, None, 200),
         ("create", "POST", ["/api/v1/workorders"], rep_headers, bodies, 201),
     ]
+    # Each action request accepts an order of its own, dispatched to engineering beforehand
+    # (through the services, as the desk would), with the version it has: no request is refused.
+    warm_up, per_level = 10, requests
+    accepting = iter(dispatched_orders(representative, engineering, warm_up + per_level * len(levels)))
+    # One export reads a whole month of orders: fewer requests, the same time budget.
+    export_requests = max(3, requests // 40)
+
+    def accepts(count: int) -> tuple[list[str], list[dict]]:
+        chosen = [next(accepting) for _ in range(count)]
+        return [f"/api/v1/workorders/{i}/actions/accept" for i, _ in chosen], [{"version": v, "fields": {}, "note": ""} for _, v in chosen]
+
     plan = []
     # A short pass first, not counted: connections, caches and the procedure parse warm up.
     for name, method, paths, headers, op_bodies, expect in operations:
-        plan.append(_operation(f"warm-up {name}", method, paths, headers, op_bodies, expect, 1, 10, seconds))
+        plan.append(_operation(f"warm-up {name}", method, paths, headers, op_bodies, expect, 1, warm_up, seconds))
+    paths, action_bodies = accepts(warm_up)
+    plan.append(_operation("warm-up action (accept)", "POST", paths, head_headers, action_bodies, 200, 1, warm_up, seconds))
     for level in levels:
         for name, method, paths, headers, op_bodies, expect in operations:
             plan.append(_operation(name, method, paths, headers, op_bodies, expect, level, requests, seconds))
+        paths, action_bodies = accepts(per_level)
+        plan.append(_operation("action (accept)", "POST", paths, head_headers, action_bodies, 200, level, per_level, seconds))
+        plan.append(_operation("register export, 1 month", "GET", [export_path], export_headers, None, 200, level, export_requests, seconds))
     return {"operations": plan}, notes
+
+
+def dispatched_orders(representative, engineering, count: int) -> list[tuple[int, int]]:
+    """(id, version) of `count` new complaints dispatched to engineering, for the accept action."""
+    from frontdesk.workorders import services
+
+    intake = {"caller_name": "王先生", "caller_phone": "13800138000", "description": "楼道声控灯不亮", "read_back": "confirmed"}
+    made = []
+    for _ in range(count):
+        order = services.create_work_order(representative, "complaint", fields=intake)
+        order = services.take_action(representative, order.id, "dispatch", version=order.version, fields={"department": engineering.id})
+        made.append((order.id, order.version))
+    return made
+
+
+def month_export_path() -> tuple[str, str]:
+    """The summary register of the last whole month, as CSV."""
+    from frontdesk.core import clock
+    from frontdesk.workorders.models import WorkOrder
+
+    last = clock.today().replace(day=1) - datetime.timedelta(days=1)
+    first = last.replace(day=1)
+    count = WorkOrder.objects.filter(created_at__date__range=(first, last)).count()
+    note = f"“register export, 1 month”: {first:%Y-%m}, {count:,} orders recorded that month, CSV."
+    return f"/workorders/register/export.csv?date_from={first}&date_to={last}", note
+
+
+def session_of(staff) -> str:
+    """A logged-in session for the register export (a page, not an API call)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(staff.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = staff.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 def _last_order_id() -> int:

@@ -20,7 +20,10 @@ OPERATIONS = [
     "search 漏水",
     "search phone digits",
     "order detail",
+    "search English",
     "create",
+    "action (accept)",
+    "register export, 1 month",
 ]
 
 
