@@ -87,6 +87,7 @@ def create_room(actor, *, number: str, floor: int, room_type_id: int) -> Room:
     room = Room(number=number.strip(), floor=floor, room_type_id=room_type_id)
     check_model(room)
     with transaction.atomic():
+        _lock_inventory(room_type_id)
         room.save()
         RoomNight.objects.filter(room_type_id=room_type_id, date__gte=clock.today()).update(total=F("total") + 1)
         record_event(actor, "hotel.room_created", room, {"number": room.number})
@@ -135,6 +136,14 @@ def _check_stay_dates(arrival: datetime.date, nights: int, arrival_field: str = 
         raise field_error(arrival_field, _("The arrival date has passed."))
     if not 1 <= nights <= policy.MAX_NIGHTS:
         raise field_error("nights", _("Book from 1 to %(max)d nights.") % {"max": policy.MAX_NIGHTS})
+
+
+def _lock_inventory(room_type_id: int) -> None:
+    """Serialise what changes how many rooms of a type there are to sell (a room added, taken
+    out of order or back) with the bookings that open a night counting them. Without it, on
+    PostgreSQL a booking could open a night with the count from before a room went out of
+    order. (SQLite's write transactions are serialised already.)"""
+    list(RoomType.objects.select_for_update().filter(id=room_type_id).values_list("id", flat=True))
 
 
 def _sellable_rooms(room_type_id: int) -> int:
@@ -241,6 +250,7 @@ def get_stay(actor, stay_id: int) -> Stay:
 def _take_rooms(room_type_id: int, dates: list[datetime.date], count: int) -> None:
     """Sell `count` rooms of the type on each night, or none: inside the caller's transaction,
     a night without enough rooms raises SoldOut and the nights already raised roll back."""
+    _lock_inventory(room_type_id)
     sellable = _sellable_rooms(room_type_id)
     RoomNight.objects.bulk_create(
         [RoomNight(room_type_id=room_type_id, date=date, total=sellable) for date in dates], ignore_conflicts=True
@@ -958,8 +968,9 @@ def take_room_out_of_order(actor, room_id: int, *, version: int, reason: str) ->
         )
     with transaction.atomic():
         claim_version(Room, room.id, version)
-        # Locked, so no booking takes one of these nights between the check and the change.
-        nights = RoomNight.objects.select_for_update().filter(room_type_id=room.room_type_id, date__gte=clock.today())
+        # Bookings of this type wait for the lock: none takes a night between check and change.
+        _lock_inventory(room.room_type_id)
+        nights = RoomNight.objects.filter(room_type_id=room.room_type_id, date__gte=clock.today())
         full = [night.date for night in nights.order_by("date") if night.sold > night.total - 1]
         if full:
             raise InvalidInput(
@@ -981,6 +992,7 @@ def return_room_to_service(actor, room_id: int, *, version: int) -> Room:
         raise InvalidInput(_("Room %(number)s is not out of order.") % {"number": room.number})
     with transaction.atomic():
         claim_version(Room, room.id, version)
+        _lock_inventory(room.room_type_id)
         RoomNight.objects.filter(room_type_id=room.room_type_id, date__gte=clock.today()).update(total=F("total") + 1)
         Room.objects.filter(id=room.id).update(status=Room.Status.VACANT_DIRTY, out_of_order_reason="")
         record_event(actor, "hotel.room_back_in_service", room, {"number": room.number})
