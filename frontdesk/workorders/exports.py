@@ -51,37 +51,60 @@ def register_table(orders, viewer, procedure: Procedure | None):
 
     now = clock.now()
     labels = {**dict(Priority.choices), **dict(Complexity.choices), **dict(Channel.choices)}
-    orders = orders.select_related("created_by").prefetch_related(
-        Prefetch("timers", queryset=Timer.objects.order_by("due_at"))
+    # Everything a row shows comes with its order or in one query per chunk, never per order.
+    orders = (
+        orders.select_related("created_by", "customer", "department", "assignee", "procedure_version")
+        .defer("procedure_version__definition")
+        .prefetch_related(Prefetch("timers", queryset=Timer.objects.order_by("due_at")))
     )
-    for order in orders.order_by("-id").iterator(chunk_size=CHUNK):
-        own = procedure_of(order)
-        row = [
-            order.number,
-            own.name.get(),
-            display.local_time(order.created_at),
-            display.person_name(order.created_by),
-            order.customer.name if order.customer else "",
-            display.state_name(own, order.state),
-            _yes_no(order.escalated),
-            _yes_no(display.is_overdue(list(order.timers.all()), now)),
-            order.department.name if order.department else "",
-            display.person_name(order.assignee),
-            str(labels.get(order.priority, order.priority)),
-            str(labels.get(order.complexity, order.complexity)),
-            str(labels.get(order.channel, order.channel)),
-        ]
-        values = display.recorded_values(own, order.fields, viewer)
-        if procedure is not None:
-            by_key = {value["key"]: value for value in values}
-            for key, spec in procedure.fields.items():
-                if spec.type == "money":
-                    row.append(display.money(order.fields.get(key)))
-                else:
-                    row.append(by_key[key]["text"] if key in by_key else "")
-        else:
-            row.append("；".join(f"{value['name']}：{value['text']}" for value in values))
-        yield row
+    for chunk in _chunks(orders.order_by("-id").iterator(chunk_size=CHUNK), CHUNK):
+        # The departments and staff the chunk's recorded values name, in one query per kind.
+        references = display.ReferenceNames(
+            [(spec, order.fields.get(key)) for order in chunk for key, spec in procedure_of(order).fields.items()]
+        )
+        for order in chunk:
+            yield _register_row(order, viewer, procedure, references, labels, now)
+
+
+def _register_row(order, viewer, procedure: Procedure | None, references, labels: dict, now) -> list:
+    own = procedure_of(order)
+    row = [
+        order.number,
+        own.name.get(),
+        display.local_time(order.created_at),
+        display.person_name(order.created_by),
+        order.customer.name if order.customer else "",
+        display.state_name(own, order.state),
+        _yes_no(order.escalated),
+        _yes_no(display.is_overdue(list(order.timers.all()), now)),
+        order.department.name if order.department else "",
+        display.person_name(order.assignee),
+        str(labels.get(order.priority, order.priority)),
+        str(labels.get(order.complexity, order.complexity)),
+        str(labels.get(order.channel, order.channel)),
+    ]
+    values = display.recorded_values(own, order.fields, viewer, references)
+    if procedure is not None:
+        by_key = {value["key"]: value for value in values}
+        for key, spec in procedure.fields.items():
+            if spec.type == "money":
+                row.append(display.money(order.fields.get(key)))
+            else:
+                row.append(by_key[key]["text"] if key in by_key else "")
+    else:
+        row.append("；".join(f"{value['name']}：{value['text']}" for value in values))
+    return row
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 # A cell starting with one of these is a formula to Excel: text a caller dictated

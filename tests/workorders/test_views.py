@@ -7,17 +7,20 @@ otherwise: the procedures carry their own names in all three languages, the page
 from the translation catalogue."""
 
 import csv
+import datetime
 import io
 import re
 from decimal import Decimal
 
 import openpyxl
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from frontdesk.customers.services import ContactInput, ResidenceInput, create_customer
 from frontdesk.workorders.models import WorkOrder
-from tests.workorders.helpers import act, complaint, repair
+from tests.workorders.helpers import act, at, complaint, repair
 
 COMPLAINT_FORM = {
     "fields-caller_name": "王先生",
@@ -401,6 +404,32 @@ def test_exported_text_never_runs_as_a_formula(people):
     header, row = [c.value for c in sheet[1]], sheet[2]
     cell = row[header.index("What happened")]
     assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://example.com\")"
+
+
+def test_the_export_costs_the_same_queries_for_more_orders_and_counts_local_days(people, clock):
+    def export(**filters) -> tuple[list[list[str]], int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client_for(people.rep).get("/workorders/register/export.csv", filters).content
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))[1:], len(queries)
+
+    def dispatched_orders(count: int) -> None:
+        for _ in range(count):
+            order = complaint(people.rep)
+            act(people.rep, order, "dispatch", {"department": people.engineering.id})
+            act(people.eng_head, order, "accept")
+
+    dispatched_orders(2)
+    few, queries_for_few = export()
+    dispatched_orders(6)
+    many, queries_for_many = export()
+    assert (len(few), len(many)) == (2, 8)
+    assert queries_for_many == queries_for_few  # not one more per order
+
+    # 00:30 on Tuesday in Shanghai is still Monday in UTC: the filter's days are local days.
+    clock.move_to(at(0, 30, day=datetime.date(2026, 11, 24)))
+    late = complaint(people.rep)
+    assert [row[0] for row in export(date_from="2026-11-24")[0]] == [late.number]
+    assert late.number not in [row[0] for row in export(date_to="2026-11-23")[0]]
 
 
 def test_exports_keep_outsiders_out(people):
