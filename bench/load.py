@@ -30,9 +30,10 @@ def run_operation(port: int, operation: dict) -> dict:
     deadline = time.monotonic() + operation["seconds"]
     paths, bodies = operation["paths"], operation.get("bodies")
     total = operation["requests"]
+    timeout = operation.get("timeout", 30)
 
     def worker() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         mine: list[float] = []
         while time.monotonic() < deadline:
             with lock:
@@ -50,7 +51,7 @@ def run_operation(port: int, operation: dict) -> dict:
                 content = response.read()
             except (OSError, http.client.HTTPException) as error:
                 connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
                 with lock:
                     errors.append(f"{type(error).__name__}: {error}")
                 continue
