@@ -103,7 +103,7 @@ TEMPLATES = [
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'frontdesk.sqlite3'}")
 try:
-    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("FRONTDESK_DB_CONN_MAX_AGE", 0))
+    _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("FRONTDESK_DB_CONN_MAX_AGE", 0, minimum=0))
 except Exception as exc:  # dj-database-url raises several types for a bad URL
     raise ConfigError(f"DATABASE_URL={DATABASE_URL!r}: {exc}") from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -117,7 +117,16 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["TEST"] = {"NAME": env_str("FRONTDESK_TEST_SQLITE_NAME") or None}
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {})
-    _db["CONN_HEALTH_CHECKS"] = True
+    _db["CONN_HEALTH_CHECKS"] = True  # with the pool: a connection is checked as it is lent
+    # Opening a PostgreSQL connection starts a server process: several milliseconds, on every
+    # request when connections are closed after each. A pool lends an open one instead.
+    _pool_size = env_int("FRONTDESK_DB_POOL_SIZE", 8, minimum=0)
+    if _pool_size and _db["CONN_MAX_AGE"]:
+        raise ConfigError("FRONTDESK_DB_POOL_SIZE and FRONTDESK_DB_CONN_MAX_AGE: set one of them (POOL_SIZE=0 for no pool)")
+    if _pool_size:
+        # timeout: how long a request waits for a connection (or for the database to come
+        # back) before it is answered 503.
+        _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": env_int("FRONTDESK_DB_POOL_TIMEOUT", 5, minimum=1)}
 else:
     raise ConfigError(f"DATABASE_URL={DATABASE_URL!r}: only sqlite:// and postgresql:// are supported")
 DATABASES = {"default": _db}

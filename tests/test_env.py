@@ -36,6 +36,22 @@ def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path, variable, valu
     assert "ConfigError" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "variables, named",
+    [
+        ({"FRONTDESK_DB_POOL_SIZE": "-1"}, "FRONTDESK_DB_POOL_SIZE"),
+        ({"FRONTDESK_DB_POOL_TIMEOUT": "0"}, "FRONTDESK_DB_POOL_TIMEOUT"),
+        # A pool and persistent connections are two answers to one question: Django refuses both.
+        ({"FRONTDESK_DB_POOL_SIZE": "4", "FRONTDESK_DB_CONN_MAX_AGE": "60"}, "FRONTDESK_DB_CONN_MAX_AGE"),
+    ],
+)
+def test_bad_postgresql_connection_settings_stop_start_up(tmp_path, variables, named):
+    # Settings are read before anything connects: no server needs to answer at this address.
+    result = _start_with(tmp_path, DATABASE_URL="postgresql://frontdesk@127.0.0.1:1/frontdesk", **variables)
+    assert result.returncode != 0
+    assert named in result.stderr and "ConfigError" in result.stderr
+
+
 def test_good_values_start(tmp_path):
     result = _start_with(tmp_path, FRONTDESK_DEBUG="0", FRONTDESK_PAGE_SIZE="20", FRONTDESK_HTTPS="false")
     assert result.returncode == 0, result.stderr
