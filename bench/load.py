@@ -5,8 +5,11 @@ the same interpreter lock. run.py starts it with a plan on stdin (JSON) and read
 measurements on stdout (JSON):
 
     plan:    {"port": 8123, "operations": [{"name", "method", "paths": [...], "headers", "bodies": [...]?,
-              "expect": 200, "concurrency": 8, "requests": 400, "seconds": 10}, ...]}
-    answer:  [{"name", "concurrency", "latencies_ms": [...], "seconds", "errors", "first_error"}, ...]
+              "expect": 200, "concurrency": 8, "requests": 400, "seconds": 10, "timeout": 30?}, ...]}
+    answer:  [{"name", "concurrency", "latencies_ms": [...], "seconds", "errors", "first_error", "bytes"}, ...]
+
+`timeout` (seconds, default 30) is how long one request may take: an export queued behind seven
+others takes minutes. `bytes` is the size of the largest answer read.
 
 Each worker thread keeps one connection open (keep-alive) and takes the next request number
 from a shared counter until the operation's request count or time budget is used up. Request
@@ -31,6 +34,7 @@ def run_operation(port: int, operation: dict) -> dict:
     paths, bodies = operation["paths"], operation.get("bodies")
     total = operation["requests"]
     timeout = operation.get("timeout", 30)
+    largest = [0]
 
     def worker() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -61,6 +65,8 @@ def run_operation(port: int, operation: dict) -> dict:
                     errors.append(f"HTTP {response.status} {paths[i % len(paths)]}: {content[:300].decode(errors='replace')}")
                 continue
             mine.append(elapsed)
+            with lock:
+                largest[0] = max(largest[0], len(content))
         connection.close()
         with lock:
             latencies.extend(mine)
@@ -78,6 +84,7 @@ def run_operation(port: int, operation: dict) -> dict:
         "seconds": time.perf_counter() - began,
         "errors": len(errors),
         "first_error": errors[0] if errors else None,
+        "bytes": largest[0],
     }
 
 
