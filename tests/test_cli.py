@@ -3,10 +3,12 @@ backup that restores into a new database exactly as it was."""
 
 import datetime
 import gzip
+import io
 import json
 import re
 import subprocess
 import sys
+import tarfile
 from io import StringIO
 from types import SimpleNamespace
 
@@ -162,6 +164,24 @@ def _table_rows(site: Installation) -> dict[str, list[tuple]]:
     return {table: site.query(f'SELECT * FROM "{table}" ORDER BY 1') for table in tables}
 
 
+# A photo of the leak, attached to the first demo order through the service, before the backup.
+PHOTO = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+ATTACH_A_PHOTO = f"""
+from django.core.files.base import ContentFile
+from frontdesk.accounts.models import Staff
+from frontdesk.workorders.attachments import add_attachment
+from frontdesk.workorders.models import WorkOrder
+desk = Staff.objects.get(username="frontdesk")
+add_attachment(desk, WorkOrder.objects.order_by("id").first().id, ContentFile({PHOTO!r}, name="漏水.png"))
+"""
+
+
+def _attached_files(site: Installation) -> dict[str, bytes]:
+    """The attachment rows' files as the server would serve them: name -> content."""
+    names = [name for (name,) in site.query("SELECT file FROM workorders_workorderattachment ORDER BY id")]
+    return {name: (site.data_dir / "media" / name).read_bytes() for name in names}
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def restored(request, tmp_path_factory):
     """A demo database (a), its backup, and a new database (b) restored from it; each step run
@@ -173,11 +193,12 @@ def restored(request, tmp_path_factory):
         urls = [new_postgres_database(), new_postgres_database()]
     root = tmp_path_factory.mktemp("backup")
     source, target = Installation(root / "a", urls[0]), Installation(root / "b", urls[1])
-    backup = root / "b.json.gz"
+    backup = root / "b.tar"
     try:
         assert "demo data loaded" in source.run("setup").stdout
+        source.run("shell", "-c", ATTACH_A_PHOTO)
         assert "backup written" in source.run("backup", str(backup)).stdout
-        assert "restored" in target.run("restore", str(backup)).stdout
+        assert "restored from" in target.run("restore", str(backup)).stdout
         yield SimpleNamespace(root=root, source=source, target=target, backup=backup)
     finally:
         for url in filter(None, urls):
@@ -186,7 +207,7 @@ def restored(request, tmp_path_factory):
 
 @pytest.mark.server
 def test_backup_restores_into_a_new_database_exactly(restored):
-    with gzip.open(restored.backup, "rt") as f:
+    with tarfile.open(restored.backup) as archive, gzip.open(archive.extractfile("records.json.gz"), "rt") as f:
         assert json.load(f), "the backup is empty"
     assert not list(restored.root.glob("*.partial.*"))
     dumped = frontdesk_together((restored.source, *DUMP), (restored.target, *DUMP))
@@ -208,6 +229,36 @@ def test_restored_rows_are_identical_to_the_microsecond(restored):
     for table in ("workorders_workorder", "workorders_search", "hotel_stay", "hotel_folioentry", "hotel_wakeupcall"):
         assert original[table], f"the demo has no {table} rows to compare"
     assert copy == original
+
+
+@pytest.mark.server
+def test_attached_files_come_back_with_their_orders(restored):
+    files = _attached_files(restored.source)
+    assert list(files.values()) == [PHOTO]
+    assert _attached_files(restored.target) == files
+
+
+@pytest.mark.server
+def test_a_tampered_backup_restores_nothing_and_an_older_records_only_backup_still_restores(restored, tmp_path):
+    if restored.source.database_url:
+        pytest.skip("the archive is read the same way for both engines")
+    with tarfile.open(restored.backup) as archive:
+        records = archive.extractfile("records.json.gz").read()
+    tampered = tmp_path / "tampered.tar"
+    with tarfile.open(tampered, "w") as archive:
+        for name, content in (("records.json.gz", records), ("media/../../outside.txt", b"escaped")):
+            member = tarfile.TarInfo(name)
+            member.size = len(content)
+            archive.addfile(member, io.BytesIO(content))
+    older = tmp_path / "older.json.gz"
+    older.write_bytes(records)
+    victim, earlier = Installation(tmp_path / "c"), Installation(tmp_path / "d")
+    refused, accepted = frontdesk_together((victim, "restore", str(tampered)), (earlier, "restore", str(older)))
+    assert refused.returncode != 0 and "media/../../outside.txt" in refused.stderr
+    assert victim.query("SELECT count(*) FROM customers_customer") == [(0,)]
+    assert not (tmp_path / "outside.txt").exists() and not (tmp_path / "c" / "media").exists()
+    assert accepted.returncode == 0, accepted.stderr
+    assert earlier.query("SELECT count(*) FROM customers_customer") == [(64,)]
 
 
 @pytest.mark.server
