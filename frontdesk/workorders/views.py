@@ -12,7 +12,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from frontdesk.accounts.roles import Capability
 from frontdesk.core import clock
 from frontdesk.core.errors import InvalidInput, NotFound, PermissionDenied, ServiceError, StaleVersion
-from frontdesk.core.pagination import keyset_page
 from frontdesk.core.readback import hidden_inputs, typed_values
 from frontdesk.core.text import clean_query
 from frontdesk.core.views import more_url, render_fragment_or_page, service_page
@@ -394,8 +393,13 @@ def follow_up_record(request, order_id: int):
 # --- lists -------------------------------------------------------------------------------
 
 
-def _list_page(request, orders, *, title: str, url_name: str, intro: str, refresh: bool):
-    rows, next_cursor = keyset_page(_with_timers(orders), request.GET.get("cursor"), settings.FRONTDESK_PAGE_SIZE)
+def _list_page(request, orders_for, *, title: str, url_name: str, intro: str, refresh: bool):
+    rows, next_cursor = services.page_of_orders(
+        lambda window: _with_timers(orders_for(request.user, window)),
+        "",
+        request.GET.get("cursor"),
+        settings.FRONTDESK_PAGE_SIZE,
+    )
     context = {
         "title": title,
         "intro": intro,
@@ -409,12 +413,12 @@ def _list_page(request, orders, *, title: str, url_name: str, intro: str, refres
     return render_fragment_or_page(request, "workorders/_rows.html", "workorders/queue.html", context)
 
 
-def _inbox_orders(user):
-    return services.search_orders(user, open_only=True).filter(department_id__in=user.own_department_ids)
+def _inbox_orders(user, window=None):
+    return services.search_orders(user, open_only=True, window=window).filter(department_id__in=user.own_department_ids)
 
 
-def _my_orders(user):
-    return services.search_orders(user, open_only=True).filter(Q(created_by=user) | Q(assignee=user))
+def _my_orders(user, window=None):
+    return services.search_orders(user, open_only=True, mine=True, window=window)
 
 
 @login_required
@@ -423,7 +427,7 @@ def inbox(request):
     """Open orders of my departments, newest first; the list refreshes when one changes."""
     return _list_page(
         request,
-        _inbox_orders(request.user),
+        _inbox_orders,
         title=_("Department inbox"),
         url_name="workorder_inbox",
         intro=_("Open orders dispatched to your departments."),
@@ -437,7 +441,7 @@ def my_work(request):
     """Open orders I recorded or am assigned to."""
     return _list_page(
         request,
-        _my_orders(request.user),
+        _my_orders,
         title=_("My work"),
         url_name="workorder_mine",
         intro=_("Open orders you recorded or are assigned to."),
