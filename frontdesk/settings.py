@@ -119,8 +119,11 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {})
     _db["CONN_HEALTH_CHECKS"] = True  # with the pool: a connection is checked as it is lent
     # Opening a PostgreSQL connection starts a server process: several milliseconds, on every
-    # request when connections are closed after each. A pool lends an open one instead.
-    _pool_size = env_int("FRONTDESK_DB_POOL_SIZE", 8, minimum=0)
+    # request when connections are closed after each. A pool lends an open one instead. Under
+    # ASGI every request being answered holds its own connection (its own thread), so the
+    # pool's size is also how many one process answers at once: eight exports of a month at
+    # once took all of a pool of 8 in the benchmark and a ninth request got a 503.
+    _pool_size = env_int("FRONTDESK_DB_POOL_SIZE", 16, minimum=0)
     if _pool_size and _db["CONN_MAX_AGE"]:
         raise ConfigError("FRONTDESK_DB_POOL_SIZE and FRONTDESK_DB_CONN_MAX_AGE: set one of them (POOL_SIZE=0 for no pool)")
     if _pool_size:
