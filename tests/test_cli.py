@@ -252,8 +252,14 @@ def test_a_tampered_backup_restores_nothing_and_an_older_records_only_backup_sti
             archive.addfile(member, io.BytesIO(content))
     older = tmp_path / "older.json.gz"
     older.write_bytes(records)
-    victim, earlier = Installation(tmp_path / "c"), Installation(tmp_path / "d")
-    refused, accepted = frontdesk_together((victim, "restore", str(tampered)), (earlier, "restore", str(older)))
+    not_a_backup = tmp_path / "notes.tar"
+    with tarfile.open(not_a_backup, "w") as archive:
+        archive.addfile(tarfile.TarInfo("notes.txt"))
+    victim, earlier, other = Installation(tmp_path / "c"), Installation(tmp_path / "d"), Installation(tmp_path / "e")
+    refused, accepted, wrong = frontdesk_together(
+        (victim, "restore", str(tampered)), (earlier, "restore", str(older)), (other, "restore", str(not_a_backup))
+    )
+    assert wrong.returncode != 0 and "not a backup written by `frontdesk backup`" in wrong.stderr
     assert refused.returncode != 0 and "media/../../outside.txt" in refused.stderr
     assert victim.query("SELECT count(*) FROM customers_customer") == [(0,)]
     assert not (tmp_path / "outside.txt").exists() and not (tmp_path / "c" / "media").exists()

@@ -71,7 +71,13 @@ def restore_backup(path: Path) -> int:
         return 0
     if not path.name.endswith(".tar"):
         raise BackupError("a backup file name ends in .tar (or .json.gz for a backup without attachments)")
-    with tarfile.open(path, "r") as archive, tempfile.TemporaryDirectory() as scratch:
+    try:
+        archive = tarfile.open(path, "r")
+    except tarfile.ReadError:
+        raise BackupError(f"{path} is not a backup written by `frontdesk backup`") from None
+    with archive, tempfile.TemporaryDirectory() as scratch:
+        if RECORDS not in archive.getnames():
+            raise BackupError(f"{path} holds no {RECORDS}: not a backup written by `frontdesk backup`")
         files = [member for member in archive.getmembers() if member.name.startswith(MEDIA)]
         for member in files:
             _check_media_member(member)
